@@ -1,0 +1,115 @@
+import { CertificateAuthorities, IIdentityProvider, KeyPair, NodeRole, OrgScope } from './identity-provider';
+import { CertificateValidity, DeterministicKey, IssuedCertificate, issueCertificate } from './x509';
+
+/**
+ * The seed used when none is given. It is public, so identities made from it are for development
+ * and tests only: anyone can derive the same keys.
+ */
+export const DEVELOPMENT_SEED = 'hyperkube-development-seed-not-for-production';
+
+/** Props for `GeneratedIdentities`. */
+export interface GeneratedIdentitiesProps {
+  /**
+   * Secret from which every key is derived. Keep it out of version control for anything but
+   * development: whoever holds it holds every private key of the network.
+   * @default DEVELOPMENT_SEED
+   */
+  readonly seed?: string;
+  /**
+   * Start of every certificate's validity (fixed so that synth output never depends on the clock).
+   * @default 2025-01-01T00:00:00Z
+   */
+  readonly notBefore?: Date;
+  /**
+   * End of every certificate's validity.
+   * @default 2035-01-01T00:00:00Z
+   */
+  readonly notAfter?: Date;
+}
+
+interface OrgAuthorities {
+  readonly signing: IssuedCertificate;
+  readonly tls: IssuedCertificate;
+}
+
+/**
+ * Identities generated at synth time, deterministically from a seed: per organization a signing CA
+ * and a TLS CA (ECDSA P-256), and leaf certificates issued by them. The cryptogen of Hyperkube.
+ */
+export class GeneratedIdentities implements IIdentityProvider {
+  private readonly seed: string;
+  private readonly validity: CertificateValidity;
+  private readonly authorities = new Map<string, OrgAuthorities>();
+
+  public constructor(props: GeneratedIdentitiesProps = {}) {
+    this.seed = props.seed ?? DEVELOPMENT_SEED;
+    if (this.seed.length < 16) {
+      throw new Error(`GeneratedIdentities: the seed is ${this.seed.length} characters long; use at least 16 so keys cannot be guessed.`);
+    }
+    this.validity = {
+      notBefore: props.notBefore ?? new Date('2025-01-01T00:00:00Z'),
+      notAfter: props.notAfter ?? new Date('2035-01-01T00:00:00Z'),
+    };
+    if (!(this.validity.notBefore < this.validity.notAfter)) {
+      throw new Error('GeneratedIdentities: notBefore must be earlier than notAfter.');
+    }
+  }
+
+  public certificateAuthorities(org: OrgScope): CertificateAuthorities {
+    const authorities = this.authoritiesOf(org);
+    return { signingCaPem: authorities.signing.pem, tlsCaPem: authorities.tls.pem };
+  }
+
+  public signingIdentity(org: OrgScope, enrollmentId: string, role: NodeRole): KeyPair {
+    const certificate = issueCertificate({
+      subject: { commonName: enrollmentId, organization: org.mspId, organizationalUnit: role },
+      key: this.key(org, `sign/${enrollmentId}`),
+      validity: this.validity,
+      isCa: false,
+    }, this.authoritiesOf(org).signing);
+    return pairOf(certificate);
+  }
+
+  public tlsIdentity(org: OrgScope, name: string, hosts: string[]): KeyPair {
+    if (hosts.length === 0) {
+      throw new Error(`GeneratedIdentities: the TLS identity ${name} of ${org.mspId} needs at least one host name.`);
+    }
+    const certificate = issueCertificate({
+      subject: { commonName: name, organization: org.mspId },
+      key: this.key(org, `tls/${name}`),
+      validity: this.validity,
+      isCa: false,
+      hosts,
+    }, this.authoritiesOf(org).tls);
+    return pairOf(certificate);
+  }
+
+  private authoritiesOf(org: OrgScope): OrgAuthorities {
+    let authorities = this.authorities.get(org.mspId);
+    if (!authorities) {
+      authorities = {
+        signing: this.selfSigned(org, 'ca'),
+        tls: this.selfSigned(org, 'tlsca'),
+      };
+      this.authorities.set(org.mspId, authorities);
+    }
+    return authorities;
+  }
+
+  private selfSigned(org: OrgScope, purpose: string): IssuedCertificate {
+    return issueCertificate({
+      subject: { commonName: `${purpose}.${org.name}`, organization: org.mspId },
+      key: this.key(org, purpose),
+      validity: this.validity,
+      isCa: true,
+    });
+  }
+
+  private key(org: OrgScope, purpose: string): DeterministicKey {
+    return DeterministicKey.derive(this.seed, `${org.mspId}/${purpose}`);
+  }
+}
+
+function pairOf(certificate: IssuedCertificate): KeyPair {
+  return { certificatePem: certificate.pem, privateKeyPem: certificate.key.privateKeyPem };
+}

@@ -1,0 +1,12 @@
+export * from './fabric-chart';
+export * from './orderer';
+export * from './peer-org';
+export * from './channel';
+export * from './external-chaincode';
+export * from './policy';
+export * from './ccaas-package';
+export { Organization, OrganizationProps, MspKeys, IdentityKeys } from './organization';
+export { ResourceSettings } from './workload';
+export { Ports } from './naming';
+export * from './identity/identity-provider';
+export * from './identity/generated-identities';

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Helpers shared by the Hyperkube Job scripts: logging, bounded waits, orderer access.
+# Sourced, never run on its own.
+set -euo pipefail
+
+WAIT_ATTEMPTS="${WAIT_ATTEMPTS:-90}"
+WAIT_SECONDS="${WAIT_SECONDS:-5}"
+WORK_DIR="${WORK_DIR:-/tmp}"
+
+log() {
+  printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2
+}
+
+fail() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# wait_for DESCRIPTION COMMAND [ARG...]
+# Runs COMMAND until it succeeds, at most WAIT_ATTEMPTS times, logging one line per wait.
+wait_for() {
+  local what=$1
+  shift
+  local attempt
+  for ((attempt = 1; attempt <= WAIT_ATTEMPTS; attempt++)); do
+    if "$@"; then
+      return 0
+    fi
+    log "waiting for ${what} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${WAIT_SECONDS}s)"
+    sleep "${WAIT_SECONDS}"
+  done
+  fail "gave up waiting for ${what} after ${WAIT_ATTEMPTS} attempts"
+}
+
+# use_peer ADDRESS: points the peer CLI at the peer listening on ADDRESS (host:port).
+use_peer() {
+  export CORE_PEER_ADDRESS="$1"
+}
+
+# peer_has_joined: true when the current peer lists $CHANNEL.
+peer_has_joined() {
+  peer channel list 2>/dev/null | grep -qxF "${CHANNEL}"
+}
+
+# peer_reachable: true when the current peer answers.
+peer_reachable() {
+  peer channel list >/dev/null 2>&1
+}
+
+# with_any_orderer COMMAND [ARG...]
+# Runs COMMAND with "-o ADDRESS --tls --cafile FILE" appended, trying each entry of
+# ORDERERS ("address=tlsCaFile ...") until one succeeds.
+with_any_orderer() {
+  local entry
+  for entry in ${ORDERERS}; do
+    if "$@" -o "${entry%%=*}" --tls --cafile "${entry#*=}"; then
+      return 0
+    fi
+    log "orderer ${entry%%=*} did not serve the request; trying the next one"
+  done
+  return 1
+}
+
+# fetch_genesis FILE: writes block 0 of $CHANNEL to FILE, from any orderer.
+fetch_genesis() {
+  with_any_orderer peer channel fetch 0 "$1" -c "${CHANNEL}" 2>/dev/null
+}
+
+# chaincode_definition: fills the DEFINITION array with the flags that name the definition.
+chaincode_definition() {
+  DEFINITION=(--channelID "${CHANNEL}" --name "${CC_NAME}" --version "${CC_VERSION}" --sequence "${CC_SEQUENCE}")
+  if [[ -n "${CC_SIGNATURE_POLICY:-}" ]]; then
+    DEFINITION+=(--signature-policy "${CC_SIGNATURE_POLICY}")
+  elif [[ -n "${CC_CHANNEL_CONFIG_POLICY:-}" ]]; then
+    DEFINITION+=(--channel-config-policy "${CC_CHANNEL_CONFIG_POLICY}")
+  fi
+  if [[ "${CC_INIT_REQUIRED:-false}" == "true" ]]; then
+    DEFINITION+=(--init-required)
+  fi
+  if [[ -n "${CC_COLLECTIONS_FILE:-}" ]]; then
+    DEFINITION+=(--collections-config "${CC_COLLECTIONS_FILE}")
+  fi
+}
+
+# committed_sequence: prints the committed sequence of $CC_NAME on $CHANNEL, 0 if none.
+committed_sequence() {
+  local output
+  if output=$(peer lifecycle chaincode querycommitted --channelID "${CHANNEL}" --name "${CC_NAME}" --output json 2>/dev/null); then
+    jq -r '.sequence // 0' <<<"${output}"
+  else
+    echo 0
+  fi
+}
+
+# approvals: prints the checkcommitreadiness approvals of the definition as JSON.
+approvals() {
+  peer lifecycle chaincode checkcommitreadiness "${DEFINITION[@]}" --output json 2>/dev/null | jq -c '.approvals'
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds CoreDNS (from the Go module proxy) and the kit's own pause binary.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+go_env
+
+if [[ -x "${COREDNS_BIN}/coredns" ]]; then
+  log "coredns ${COREDNS_VERSION}: cached in ${COREDNS_BIN}"
+else
+  log "coredns ${COREDNS_VERSION}: building"
+  start=$(date +%s)
+  mkdir -p "${COREDNS_BIN}.partial"
+  # A throwaway module around the kit's own main (coredns/main.go), which links only the
+  # plugins the cluster uses instead of CoreDNS's full set.
+  work="${CACHE_ROOT}/coredns-${COREDNS_VERSION}/src"
+  rm -rf "${work}"
+  mkdir -p "${work}"
+  cp "${KIT_DIR}/coredns/main.go" "${work}/"
+  cp "${KIT_DIR}/coredns/go.mod.in" "${work}/go.mod"
+  ( cd "${work}" && go get "github.com/coredns/coredns@${COREDNS_VERSION}" && go mod tidy \
+      && go build -trimpath -ldflags="-s -w" -o "${COREDNS_BIN}.partial/coredns" . )
+  rm -rf "${COREDNS_BIN}"
+  mv "${COREDNS_BIN}.partial" "${COREDNS_BIN}"
+  log "coredns ${COREDNS_VERSION}: built in $(( $(date +%s) - start ))s"
+fi
+
+if [[ -x "${PAUSE_BIN}/pause" ]]; then
+  log "pause: cached in ${PAUSE_BIN}"
+else
+  mkdir -p "${PAUSE_BIN}"
+  ( cd "${KIT_DIR}/pause" && go build -trimpath -ldflags="-s -w" -o "${PAUSE_BIN}/pause" . )
+  log "pause: built"
+fi

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Lays out the images the e2e network needs as OCI archives, without Docker:
+#   fabric-peer, fabric-orderer, fabric-tools (Debian rootfs + Fabric build), pause, coredns,
+#   and the reference chaincode image (Debian rootfs with nodejs + test/e2e/chaincode).
+# Needs build-rootfs.sh, build-fabric.sh and build-extras.sh to have run.
+# Usage: build-images.sh [fabric|system|chaincode]...   (default: all)
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+LAYERS="${IMAGES_DIR}/layers"
+mkdir -p "${LAYERS}" "${IMAGES_DIR}/stage"
+
+# layer_tar DIR OUT [keep-owners]: a reproducible tar of DIR's contents.
+layer_tar() {
+  local dir="$1" out="$2" owners=(--owner=0 --group=0)
+  [[ "${3:-}" == keep-owners ]] && owners=()
+  tar --sort=name --mtime=@0 --numeric-owner "${owners[@]}" \
+      --exclude=./dev/* --exclude=./proc/* --exclude=./sys/* --exclude=./.hyperkube-complete \
+      -C "${dir}" -cf "${out}.partial" .
+  mv "${out}.partial" "${out}"
+}
+
+rootfs_layer() {
+  local flavor="$1" out="${LAYERS}/rootfs-${DEBIAN_SUITE}-$1.tar"
+  [[ -f "${ROOTFS_DIR}-${flavor}/.hyperkube-complete" ]] || die "rootfs ${flavor} missing: run build-rootfs.sh"
+  [[ -f "${out}" ]] || layer_tar "${ROOTFS_DIR}-${flavor}" "${out}" keep-owners
+  echo "${out}"
+}
+
+# image NAME CONFIG_JSON LAYER...: write IMAGES_DIR/<file>.tar unless it is there already.
+image_file() { local n="${1//\//_}"; echo "${IMAGES_DIR}/${n//:/_}.oci.tar"; }
+image() {
+  local name="$1" cfg="$2"
+  shift 2
+  "${KIT_DIR}/oci-image.sh" "$(image_file "${name}")" "${name}" "${cfg}" "$@"
+  log "image ${name}: written"
+}
+
+fabric_images() {
+  [[ -x "${FABRIC_BIN}/peer" ]] || die "Fabric binaries missing: run build-fabric.sh"
+  local base tag="${FABRIC_VERSION}" stage="${IMAGES_DIR}/stage" s env
+  base=$(rootfs_layer base)
+  env="[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"FABRIC_CFG_PATH=/etc/hyperledger/fabric\",\"FABRIC_VER=${tag}\"]"
+
+  s="${stage}/fabric-peer"; rm -rf "${s}"
+  mkdir -p "${s}/usr/local/bin" "${s}/etc/hyperledger/fabric" "${s}/opt/hyperledger/ccaas_builder/bin" "${s}/var/hyperledger"
+  cp "${FABRIC_BIN}/peer" "${s}/usr/local/bin/"
+  cp -r "${FABRIC_CFG_SRC}/core.yaml" "${FABRIC_CFG_SRC}/msp" "${s}/etc/hyperledger/fabric/"
+  for step in detect build release; do cp "${FABRIC_BIN}/ccaas-builder" "${s}/opt/hyperledger/ccaas_builder/bin/${step}"; done
+  layer_tar "${s}" "${LAYERS}/fabric-peer-${tag}.tar"
+  image "docker.io/hyperledger/fabric-peer:${tag}" \
+    "{\"Env\":${env},\"Cmd\":[\"peer\",\"node\",\"start\"],\"ExposedPorts\":{\"7051/tcp\":{}},\"Volumes\":{\"/etc/hyperledger/fabric\":{},\"/var/hyperledger\":{}}}" \
+    "${base}" "${LAYERS}/fabric-peer-${tag}.tar"
+
+  s="${stage}/fabric-orderer"; rm -rf "${s}"
+  mkdir -p "${s}/usr/local/bin" "${s}/etc/hyperledger/fabric" "${s}/var/hyperledger"
+  cp "${FABRIC_BIN}/orderer" "${s}/usr/local/bin/"
+  cp -r "${FABRIC_CFG_SRC}/orderer.yaml" "${FABRIC_CFG_SRC}/configtx.yaml" "${FABRIC_CFG_SRC}/msp" "${s}/etc/hyperledger/fabric/"
+  layer_tar "${s}" "${LAYERS}/fabric-orderer-${tag}.tar"
+  image "docker.io/hyperledger/fabric-orderer:${tag}" \
+    "{\"Env\":${env},\"Cmd\":[\"orderer\"],\"ExposedPorts\":{\"7050/tcp\":{}},\"Volumes\":{\"/etc/hyperledger/fabric\":{},\"/var/hyperledger\":{}}}" \
+    "${base}" "${LAYERS}/fabric-orderer-${tag}.tar"
+
+  s="${stage}/fabric-tools"; rm -rf "${s}"
+  mkdir -p "${s}/usr/local/bin" "${s}/etc/hyperledger" "${s}/var/hyperledger"
+  for b in peer orderer osnadmin configtxgen configtxlator cryptogen discover ledgerutil; do
+    cp "${FABRIC_BIN}/${b}" "${s}/usr/local/bin/"
+  done
+  cp -r "${FABRIC_CFG_SRC}" "${s}/etc/hyperledger/fabric"
+  layer_tar "${s}" "${LAYERS}/fabric-tools-${tag}.tar"
+  image "docker.io/hyperledger/fabric-tools:${tag}" \
+    "{\"Env\":${env},\"Cmd\":[\"/bin/bash\"],\"Volumes\":{\"/etc/hyperledger/fabric\":{},\"/var/hyperledger\":{}}}" \
+    "${base}" "${LAYERS}/fabric-tools-${tag}.tar"
+}
+
+system_images() {
+  [[ -x "${PAUSE_BIN}/pause" && -x "${COREDNS_BIN}/coredns" ]] || die "pause/coredns missing: run build-extras.sh"
+  local s="${IMAGES_DIR}/stage/pause"
+  rm -rf "${s}"; mkdir -p "${s}"
+  cp "${PAUSE_BIN}/pause" "${s}/pause"
+  layer_tar "${s}" "${LAYERS}/pause.tar"
+  image "${PAUSE_IMAGE}" '{"Entrypoint":["/pause"]}' "${LAYERS}/pause.tar"
+
+  s="${IMAGES_DIR}/stage/coredns"
+  rm -rf "${s}"; mkdir -p "${s}/etc/coredns"
+  cp "${COREDNS_BIN}/coredns" "${s}/coredns"
+  layer_tar "${s}" "${LAYERS}/coredns-${COREDNS_VERSION}.tar"
+  image "${COREDNS_IMAGE}" '{"Entrypoint":["/coredns"],"ExposedPorts":{"53/tcp":{},"53/udp":{}}}' \
+    "${LAYERS}/coredns-${COREDNS_VERSION}.tar"
+}
+
+# The chaincode's build output and production dependencies, under /chaincode.
+chaincode_image() {
+  local src="${KIT_DIR}/../chaincode" s="${IMAGES_DIR}/stage/chaincode" base
+  [[ -f "${src}/dist/index.js" && -x "${src}/entrypoint.sh" ]] \
+    || die "chaincode not built: run 'npm ci && npm run build' in test/e2e/chaincode"
+  base=$(rootfs_layer node)
+  rm -rf "${s}"; mkdir -p "${s}/chaincode"
+  cp -r "${src}/dist" "${src}/package.json" "${src}/package-lock.json" "${src}/entrypoint.sh" "${s}/chaincode/"
+  ( cd "${s}/chaincode" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null )
+  layer_tar "${s}" "${LAYERS}/chaincode.tar"
+  image "${CHAINCODE_IMAGE}" \
+    '{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","NODE_ENV=production"],"Entrypoint":["/chaincode/entrypoint.sh"],"WorkingDir":"/chaincode","ExposedPorts":{"9999/tcp":{}}}' \
+    "${base}" "${LAYERS}/chaincode.tar"
+}
+
+what=("$@")
+(( ${#what[@]} )) || what=(system fabric chaincode)
+for w in "${what[@]}"; do
+  case "${w}" in
+    fabric) fabric_images ;;
+    system) system_images ;;
+    chaincode) chaincode_image ;;
+    *) die "unknown image set ${w}" ;;
+  esac
+done
