@@ -37,8 +37,17 @@ image() {
   log "image ${name}: written"
 }
 
+have_images() {
+  local n
+  for n in "$@"; do [[ -f "$(image_file "${n}")" ]] || return 1; done
+}
+
 fabric_images() {
   [[ -x "${FABRIC_BIN}/peer" ]] || die "Fabric binaries missing: run build-fabric.sh"
+  if have_images docker.io/hyperledger/fabric-{peer,orderer,tools}:"${FABRIC_VERSION}"; then
+    log "fabric images ${FABRIC_VERSION}: cached"
+    return
+  fi
   local base tag="${FABRIC_VERSION}" stage="${IMAGES_DIR}/stage" s env
   base=$(rootfs_layer base)
   env="[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"FABRIC_CFG_PATH=/etc/hyperledger/fabric\",\"FABRIC_VER=${tag}\"]"
@@ -76,6 +85,10 @@ fabric_images() {
 
 system_images() {
   [[ -x "${PAUSE_BIN}/pause" && -x "${COREDNS_BIN}/coredns" ]] || die "pause/coredns missing: run build-extras.sh"
+  if have_images "${PAUSE_IMAGE}" "${COREDNS_IMAGE}"; then
+    log "system images: cached"
+    return
+  fi
   local s="${IMAGES_DIR}/stage/pause"
   rm -rf "${s}"; mkdir -p "${s}"
   cp "${PAUSE_BIN}/pause" "${s}/pause"
@@ -96,6 +109,14 @@ chaincode_image() {
   [[ -f "${src}/dist/index.js" && -x "${src}/entrypoint.sh" ]] \
     || die "chaincode not built: run 'npm ci && npm run build' in test/e2e/chaincode"
   base=$(rootfs_layer node)
+  # Rebuild only when the chaincode's build output, lockfile or entrypoint changed.
+  local key
+  key=$(cd "${src}" && find dist package.json package-lock.json entrypoint.sh -type f -print0 | sort -z \
+        | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  if [[ -f "$(image_file "${CHAINCODE_IMAGE}")" && "$(cat "${IMAGES_DIR}/chaincode.key" 2>/dev/null)" == "${key}" ]]; then
+    log "chaincode image: cached"
+    return
+  fi
   rm -rf "${s}"; mkdir -p "${s}/chaincode"
   cp -r "${src}/dist" "${src}/package.json" "${src}/package-lock.json" "${src}/entrypoint.sh" "${s}/chaincode/"
   ( cd "${s}/chaincode" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null )
@@ -103,6 +124,7 @@ chaincode_image() {
   image "${CHAINCODE_IMAGE}" \
     '{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","NODE_ENV=production"],"Entrypoint":["/chaincode/entrypoint.sh"],"WorkingDir":"/chaincode","ExposedPorts":{"9999/tcp":{}}}' \
     "${base}" "${LAYERS}/chaincode.tar"
+  echo "${key}" > "${IMAGES_DIR}/chaincode.key"
 }
 
 what=("$@")

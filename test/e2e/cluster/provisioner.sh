@@ -47,7 +47,7 @@ while true; do
     while read -r pv; do
       [[ "${pv}" == pvc-* ]] || continue
       rm -rf "${VOLUMES:?}/${pv}"
-      kc delete pv "${pv}" --wait=false >/dev/null && log "deleted released ${pv}" || true
+      if kc delete pv "${pv}" --wait=false >/dev/null; then log "deleted released ${pv}"; fi
     done
   fi
   sleep 2

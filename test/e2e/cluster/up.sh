@@ -53,6 +53,9 @@ if [[ ! -f "${STATE_ROOT}/host-settings" ]]; then
     done
   } > "${STATE_ROOT}/host-settings"
   ip netns list | awk '{print $1}' > "${STATE_ROOT}/netns-before"
+  for table in filter nat mangle; do
+    iptables -t "${table}" -S | awk '$1 == "-N" {print $2}' > "${STATE_ROOT}/iptables-chains-before.${table}"
+  done
 fi
 if ! ip link show "${BRIDGE}" >/dev/null 2>&1; then
   ip link add "${BRIDGE}" type bridge
@@ -143,6 +146,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   sandbox_image = "${PAUSE_IMAGE}"
   enable_unprivileged_ports = true
   enable_unprivileged_icmp = true
+  netns_mounts_under_state_dir = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds (or finds in the cache) everything the e2e cluster needs and prints how long each
+# part took. Cache: HYPERKUBE_E2E_CACHE (default /var/cache/hyperkube-e2e), outside the repo.
+# Set E2E_SKIP_CHAINCODE=1 to leave out the chaincode image.
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+mkdir -p "${CACHE_ROOT}/logs"
+
+summary=()
+step() {
+  local name="$1" start rc=0 logf="${CACHE_ROOT}/logs/$1.log"
+  shift
+  start=$(date +%s)
+  "$@" > "${logf}" 2>&1 || rc=$?
+  if (( rc != 0 )); then
+    tail -30 "${logf}" >&2
+    die "${name} failed (exit ${rc}); full log: ${logf}"
+  fi
+  local how=built
+  grep -q ': cached' "${logf}" && ! grep -qE ': (built|done|written|building)' "${logf}" && how=cached
+  summary+=("$(printf '%-18s %5ss  %s' "${name}" "$(( $(date +%s) - start ))" "${how}")")
+  log "${name}: ${how} in $(( $(date +%s) - start ))s"
+}
+
+t0=$(date +%s)
+step build-kubernetes "${KIT_DIR}/build-kubernetes.sh"
+step build-fabric "${KIT_DIR}/build-fabric.sh"
+step build-extras "${KIT_DIR}/build-extras.sh"
+step build-rootfs "${KIT_DIR}/build-rootfs.sh"
+images=(system fabric)
+[[ "${E2E_SKIP_CHAINCODE:-0}" == 1 ]] || images+=(chaincode)
+step build-images "${KIT_DIR}/build-images.sh" "${images[@]}"
+total=$(( $(date +%s) - t0 ))
+echo "${total}" > "${CACHE_ROOT}/last-build-seconds"
+printf '%s\n' "build summary:" "${summary[@]}" "total              ${total}s" >&2

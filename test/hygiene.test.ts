@@ -1,0 +1,62 @@
+import { find, KubeObject, podSpec, synthMultiOrg, synthTestNetwork, workloads } from './util';
+
+const PRIVATE_KEY = /-----BEGIN (EC |ENCRYPTED )?PRIVATE KEY-----/;
+
+describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]] as const)('hygiene of %s', (_name, synth) => {
+  const { objects } = synth();
+  const containersOf = (object: KubeObject): any[] => [...(podSpec(object).initContainers ?? []), ...podSpec(object).containers];
+
+  test('GIVEN every object WHEN searched for key material THEN private keys appear only in Secrets', () => {
+    const offenders = objects.filter((o) => o.kind !== 'Secret' && PRIVATE_KEY.test(JSON.stringify(o)));
+    expect(offenders.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(objects.some((o) => o.kind === 'Secret' && PRIVATE_KEY.test(JSON.stringify(o)))).toBe(true);
+  });
+
+  test('GIVEN every pod template WHEN checked THEN no service-account token is mounted', () => {
+    for (const workload of workloads(objects)) {
+      expect([workload.metadata.name, podSpec(workload).automountServiceAccountToken]).toEqual([workload.metadata.name, false]);
+    }
+  });
+
+  test('GIVEN every container WHEN checked THEN it requests at most 500m CPU explicitly and has limits', () => {
+    for (const workload of workloads(objects)) {
+      for (const container of containersOf(workload)) {
+        const cpu = String(container.resources?.requests?.cpu ?? 'none');
+        const millicores = cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
+        expect({ container: `${workload.metadata.name}/${container.name}`, explicit: cpu !== 'none' && millicores <= 500 }).toEqual({ container: `${workload.metadata.name}/${container.name}`, explicit: true });
+        expect(container.resources.limits.memory).toBeDefined();
+      }
+    }
+  });
+
+  test('GIVEN every container WHEN its image is read THEN it is pinned to a version', () => {
+    for (const workload of workloads(objects)) {
+      for (const container of containersOf(workload)) {
+        expect(container.image).toMatch(/^[^:@]+(:(?!latest$)[\w][\w.-]*|@sha256:[0-9a-f]{64})$/);
+      }
+    }
+  });
+
+  test('GIVEN every object WHEN checked THEN it is namespaced (except the Namespace) and uniquely named', () => {
+    const keys = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const object of objects) {
+      expect(object.metadata.namespace === undefined).toBe(object.kind === 'Namespace');
+      expect(object.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+    }
+  });
+
+  test('GIVEN every Job WHEN checked THEN its name fits the 63-character label limit and its retries are bounded', () => {
+    for (const job of objects.filter((o) => o.kind === 'Job')) {
+      expect(job.metadata.name.length).toBeLessThanOrEqual(63);
+      expect(job.spec.backoffLimit).toBeLessThanOrEqual(10);
+      expect(job.spec.activeDeadlineSeconds).toBeGreaterThan(0);
+    }
+  });
+});
+
+test('GIVEN the reference network WHEN its Namespace is read THEN it comes first so kubectl apply creates it before the rest', () => {
+  const { objects } = synthTestNetwork();
+  expect(objects[0].kind).toBe('Namespace');
+  expect(find(objects, 'Namespace', 'fabric').metadata.namespace).toBeUndefined();
+});

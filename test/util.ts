@@ -1,0 +1,57 @@
+import { Testing } from 'cdk8s';
+import { MultiOrgNetwork } from '../apps/multi-org/network';
+import { TestNetwork, TestNetworkOptions } from '../apps/test-network/network';
+
+/** A synthesized Kubernetes object, as plain JSON. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [key: string]: any;
+}
+
+/** Synthesizes the reference network and returns the chart with its manifests. */
+export function synthTestNetwork(options: TestNetworkOptions = {}): { chart: TestNetwork; objects: KubeObject[] } {
+  const chart = new TestNetwork(Testing.app(), 'test-network', options);
+  return { chart, objects: Testing.synth(chart) as KubeObject[] };
+}
+
+/** Synthesizes the multi-organization app. */
+export function synthMultiOrg(): { chart: MultiOrgNetwork; objects: KubeObject[] } {
+  const chart = new MultiOrgNetwork(Testing.app(), 'multi-org');
+  return { chart, objects: Testing.synth(chart) as KubeObject[] };
+}
+
+/** The one object of `kind` named `name`; throws if there is none. */
+export function find(objects: KubeObject[], kind: string, name: string): KubeObject {
+  const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
+  if (!found) {
+    throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  }
+  return found;
+}
+
+/** Every object of `kind`. */
+export function ofKind(objects: KubeObject[], kind: string): KubeObject[] {
+  return objects.filter((object) => object.kind === kind);
+}
+
+/** The pod spec of a workload (StatefulSet, Deployment or Job). */
+export function podSpec(object: KubeObject): any {
+  return object.spec.template.spec;
+}
+
+/** A container's env as a record (only literal values). */
+export function envOf(container: any): Record<string, string> {
+  return Object.fromEntries((container.env ?? []).filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+}
+
+/** A Secret's decoded entries (stringData as synthesized). */
+export function secretData(secret: KubeObject): Record<string, string> {
+  return secret.stringData ?? Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v as string, 'base64').toString()]));
+}
+
+/** Every workload: objects with a pod template. */
+export function workloads(objects: KubeObject[]): KubeObject[] {
+  return objects.filter((object) => object.spec?.template?.spec);
+}
