@@ -93,8 +93,8 @@ export class Channel extends Construct {
     const owner = `Channel ${id}`;
     this.name = props.name ?? id;
     validateChannelName(owner, this.name);
-    this.orderers = requireDistinct(owner, 'orderers', props.orderers, 'an ordering organization (Orderer) that provides the consenters');
-    this.members = requireDistinct(owner, 'members', props.members, 'a peer organization (PeerOrg)');
+    this.orderers = requireDistinct(owner, 'orderers', props.orderers, 'ordering organization (Orderer) to provide the consenters');
+    this.members = requireDistinct(owner, 'members', props.members, 'peer organization (PeerOrg)');
     this.chart = FabricChart.of(this);
     this.chart.reserve('channel name', this.name, this, 'Give each Channel a distinct name.');
     this.policies = {

@@ -6,6 +6,8 @@ import { DEVELOPMENT_SEED, GeneratedIdentities } from './identity/generated-iden
 import { IIdentityProvider } from './identity/identity-provider';
 import { serviceFqdn, serviceHosts, validateDnsLabel } from './naming';
 
+const FABRIC_CHART = Symbol.for('hyperkube.FabricChart');
+
 /** The Fabric release whose images the constructs use unless told otherwise. */
 export const DEFAULT_FABRIC_VERSION = '2.5.9';
 /** The CouchDB release used for peers that ask for CouchDB. */
@@ -75,11 +77,18 @@ export interface FabricChartProps extends ChartProps {
 export class FabricChart extends Chart {
   /** The FabricChart that `construct` belongs to; throws if it is not inside one. */
   public static of(construct: IConstruct): FabricChart {
-    const chart = construct.node.scopes.reverse().find((scope): scope is FabricChart => scope instanceof FabricChart);
+    const chart = construct.node.scopes.reverse().find(FabricChart.isFabricChart);
     if (!chart) {
       throw new Error(`${construct.node.path}: Hyperkube constructs must be created inside a FabricChart (new FabricChart(app, 'network')), which carries the namespace, images and identities they share.`);
     }
     return chart;
+  }
+
+  /**
+   * Whether `x` is a FabricChart. (`instanceof` cannot tell: cdk8s makes it true for any Chart.)
+   */
+  public static isFabricChart(this: void, x: unknown): x is FabricChart {
+    return typeof x === 'object' && x !== null && FABRIC_CHART in x;
   }
 
   public readonly namespace: string;
@@ -96,6 +105,7 @@ export class FabricChart extends Chart {
   public constructor(scope: Construct, id: string, props: FabricChartProps = {}) {
     const namespace = props.namespace ?? 'fabric';
     super(scope, id, { ...props, namespace });
+    Object.defineProperty(this, FABRIC_CHART, { value: true });
     validateDnsLabel(`FabricChart ${id}`, 'namespace', namespace);
     this.namespace = namespace;
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';

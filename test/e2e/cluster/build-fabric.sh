@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Hyperledger Fabric binaries the images need, from the Fabric module as the Go
-# module proxy serves it (with its vendor folder, so no further downloads), plus the kit's
+# module proxy serves it (its dependencies from the proxy too), plus the kit's
 # own CCaaS external builder and the sampleconfig folder of the same commit.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -25,11 +25,13 @@ log "fabric ${FABRIC_VERSION}: downloading github.com/hyperledger/fabric@${FABRI
 src=$(cd "${tmpmod}" && go mod download -json "github.com/hyperledger/fabric@${FABRIC_GOVERSION}" | jq -r .Dir)
 [[ -d "${src}/cmd/peer" ]] || die "fabric module has no cmd/peer at ${src}"
 
-# The module cache is read-only; build from a writable copy with the shipped vendor folder.
+# The module cache is read-only; build from a writable copy. Module zips carry no vendored
+# code, so the copy's vendor folder (only modules.txt) goes and dependencies come from the proxy.
 work="${root}/src"
 rm -rf "${work}"
 cp -r "${src}" "${work}"
 chmod -R u+w "${work}"
+rm -rf "${work}/vendor"
 
 rm -rf "${root}/sampleconfig"
 cp -r "${work}/sampleconfig" "${root}/sampleconfig"
@@ -43,7 +45,7 @@ for c in "${cmds[@]}"; do
   [[ -x "${out}.partial/${c}" ]] && continue
   log "fabric ${FABRIC_VERSION}: building ${c}"
   start=$(date +%s)
-  go build -mod=vendor -trimpath -ldflags="${ldflags}" -o "${out}.partial/${c}" "./cmd/${c}"
+  go build -mod=mod -trimpath -ldflags="${ldflags}" -o "${out}.partial/${c}" "./cmd/${c}"
   log "fabric ${FABRIC_VERSION}: built ${c} in $(( $(date +%s) - start ))s"
 done
 
