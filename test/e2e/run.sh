@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# End-to-end test of the reference network on a real single-node Kubernetes cluster built on
+# this machine (see cluster/README.md):
+#   build or reuse the cluster kit's cache -> cluster up -> cdk8s synth -> kubectl apply dist/
+#   -> wait for every Job -> Fabric Gateway client scenario -> apply again and check nothing
+#   changed and no Job ran again -> timings. The cluster is always torn down at the end
+#   (E2E_KEEP_CLUSTER=1 keeps it, with its kubeconfig printed).
+#
+# Environment:
+#   E2E_DIST            manifests folder (default: <repo>/dist)
+#   E2E_SKIP_SYNTH=1    apply E2E_DIST as it is, without running cdk8s synth
+#   E2E_NAMESPACE       namespace of the network (default: fabric)
+#   E2E_JOB_TIMEOUT     seconds to wait for the Jobs (default: 1500)
+#   E2E_CHANNEL, E2E_CHAINCODE  passed to the client (defaults: mychannel, basic)
+#   E2E_JOIN_JOB_PATTERN, E2E_COMMIT_JOB_PATTERN  extended regexes naming the Jobs whose
+#                       completion marks "channel joined" / "chaincode committed" (join / commit)
+#   E2E_SKIP_CLIENT=1   stop after the Jobs (for manifests without a chaincode)
+#   E2E_KEEP_CLUSTER=1  leave the cluster running
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+
+E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "${E2E_DIR}/../.." && pwd)"
+KIT="${E2E_DIR}/cluster"
+# shellcheck source=cluster/lib.sh
+. "${KIT}/lib.sh"
+
+DIST="${E2E_DIST:-${REPO}/dist}"
+NS="${E2E_NAMESPACE:-fabric}"
+JOB_TIMEOUT="${E2E_JOB_TIMEOUT:-1500}"
+JOIN_RE="${E2E_JOIN_JOB_PATTERN:-join}"
+COMMIT_RE="${E2E_COMMIT_JOB_PATTERN:-commit}"
+
+declare -A T=()
+order=()
+timing() { T[$1]="$2"; order+=("$1"); log "timing: $1 = $2"; }
+since() { echo "$(( $(date +%s) - $1 ))s"; }
+kc() { "${K8S_BIN}/kubectl" --kubeconfig "${KUBECONFIG_ADMIN}" --request-timeout=60s "$@"; }
+
+print_timings() {
+  local k
+  echo "==== e2e timings ===="
+  for k in "${order[@]}"; do printf '  %-34s %s\n' "${k}" "${T[${k}]}"; done
+}
+
+diagnostics() {
+  echo "==== diagnostics ===="
+  [[ -f "${KUBECONFIG_ADMIN}" ]] || { echo "(no cluster)"; return; }
+  kc get nodes -o wide || true
+  kc get all,pvc,configmaps -A -o wide || true
+  kc get pv || true
+  echo "---- Jobs in ${NS}"
+  kc -n "${NS}" get jobs -o wide || true
+  local pod
+  for pod in $(kc -n "${NS}" get pods -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.phase}{"\n"}{end}' 2>/dev/null \
+               | awk '$2 != "Succeeded" {print $1}'); do
+    echo "---- pod ${NS}/${pod}"
+    kc -n "${NS}" describe pod "${pod}" | sed -n '/^Containers:/,$p' | tail -40 || true
+    kc -n "${NS}" logs "${pod}" --all-containers --tail 60 --prefix || true
+    kc -n "${NS}" logs "${pod}" --all-containers --tail 30 --prefix --previous 2>/dev/null || true
+  done
+  # The last attempt of each Job, whatever its outcome.
+  local job
+  for job in $(kc -n "${NS}" get jobs -o jsonpath='{.items[*].metadata.name}' 2>/dev/null); do
+    echo "---- job ${job} (last pod log)"
+    kc -n "${NS}" logs "job/${job}" --tail 40 || true
+  done
+  echo "---- events"
+  kc get events -A --sort-by=.lastTimestamp | tail -50 || true
+  echo "---- kit logs: ${LOG_DIR}"
+  local f
+  for f in kubelet containerd kube-apiserver; do
+    echo "-- ${f} (last error lines)"
+    grep -E '^E[0-9]{4}|level=error' "${LOG_DIR}/${f}.log" 2>/dev/null | tail -15 || true
+  done
+}
+
+on_exit() {
+  local rc=$?
+  trap - EXIT
+  if (( rc != 0 )); then
+    echo "E2E FAILED (exit ${rc})" >&2
+    diagnostics >&2 || true
+  fi
+  if [[ "${E2E_KEEP_CLUSTER:-0}" == 1 ]]; then
+    log "cluster kept; kubectl --kubeconfig ${KUBECONFIG_ADMIN} ...; stop it with ${KIT}/down.sh"
+  else
+    local t
+    t=$(date +%s)
+    KEEP_STATE=0 "${KIT}/down.sh" || echo "down.sh reported errors" >&2
+    timing "cluster down" "$(since "${t}")"
+  fi
+  print_timings
+  if (( rc == 0 )); then echo "E2E PASSED"; fi
+  exit "${rc}"
+}
+trap on_exit EXIT
+
+[[ $(id -u) -eq 0 ]] || die "run.sh needs root (it starts a Kubernetes node)"
+
+# ---------------------------------------------------------------- host packages
+missing=()
+for c in etcd containerd runc ctr iptables conntrack debootstrap openssl jq curl socat; do
+  command -v "${c}" >/dev/null || missing+=("${c}")
+done
+[[ -x /usr/lib/cni/bridge ]] || missing+=(cni-plugins)
+if (( ${#missing[@]} )); then
+  log "installing Debian packages (missing: ${missing[*]})"
+  apt-get update -qq
+  # shellcheck disable=SC2086  # a list of package names
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${DEBIAN_PACKAGES} >/dev/null
+fi
+
+# ---------------------------------------------------------------- builds
+t=$(date +%s)
+for part in chaincode client; do
+  dir="${E2E_DIR}/${part}"
+  if [[ ! -d "${dir}/node_modules" || ! -d "${dir}/dist" ]]; then
+    log "building test/e2e/${part}"
+    ( cd "${dir}" && npm ci --no-audit --no-fund --loglevel=error && npm run build )
+  fi
+done
+timing "build chaincode+client" "$(since "${t}")"
+
+t=$(date +%s)
+build_out=$("${KIT}/build.sh" 2>&1) || { echo "${build_out}" >&2; die "cluster kit build failed"; }
+echo "${build_out}" | sed -n '/build summary:/,$p' >&2
+kind=cached
+echo "${build_out}" | sed -n '/build summary:/,$p' | grep -q ' built$' && kind=fresh
+timing "build kit (${kind})" "$(since "${t}")"
+
+# ---------------------------------------------------------------- cluster
+t=$(date +%s)
+"${KIT}/down.sh" >/dev/null 2>&1 || true   # leftovers of an aborted run
+"${KIT}/up.sh"
+timing "cluster up" "$(since "${t}")"
+
+# ---------------------------------------------------------------- manifests
+if [[ "${E2E_SKIP_SYNTH:-0}" != 1 ]]; then
+  t=$(date +%s)
+  ( cd "${REPO}" && npx --no-install cdk8s synth >/dev/null )
+  timing "cdk8s synth" "$(since "${t}")"
+fi
+compgen -G "${DIST}/*.yaml" >/dev/null || die "no manifests in ${DIST}"
+
+t_apply=$(date +%s)
+kc apply -R -f "${DIST}" >/dev/null
+timing "kubectl apply" "$(since "${t_apply}")"
+
+# ---------------------------------------------------------------- Jobs
+# Seconds from the apply to the last completion among the Jobs whose names match $1.
+milestone() {
+  jq -r --arg re "$1" '[.items[] | select(.metadata.name | test($re)) | .status.completionTime // empty]
+                       | if length == 0 then "" else max end' <<<"$2"
+}
+log "waiting up to ${JOB_TIMEOUT}s for the Jobs in ${NS}"
+deadline=$(( t_apply + JOB_TIMEOUT ))
+last=""
+while true; do
+  jobs_json=$(kc -n "${NS}" get jobs -o json)
+  total=$(jq '.items | length' <<<"${jobs_json}")
+  done_=$(jq '[.items[] | select(any(.status.conditions[]?; .type == "Complete" and .status == "True"))] | length' <<<"${jobs_json}")
+  failed=$(jq -r '.items[] | select(any(.status.conditions[]?; .type == "Failed" and .status == "True")) | .metadata.name' <<<"${jobs_json}")
+  [[ -z "${failed}" ]] || die "Job(s) failed: ${failed//$'\n'/ }"
+  if (( total > 0 && done_ == total )); then break; fi
+  if [[ "${done_}/${total}" != "${last}" ]]; then
+    log "Jobs complete: ${done_}/${total} ($(since "${t_apply}") since apply)"
+    last="${done_}/${total}"
+  fi
+  if (( total == 0 && $(date +%s) - t_apply > 120 )); then die "no Jobs appeared in namespace ${NS}"; fi
+  (( $(date +%s) < deadline )) || die "Jobs not complete after ${JOB_TIMEOUT}s (${done_}/${total})"
+  sleep 5
+done
+timing "apply -> all Jobs complete" "$(since "${t_apply}")"
+for m in "channel joined:${JOIN_RE}" "chaincode committed:${COMMIT_RE}"; do
+  at=$(milestone "${m#*:}" "${jobs_json}")
+  if [[ -n "${at}" ]]; then
+    timing "apply -> ${m%%:*}" "$(( $(date -d "${at}" +%s) - t_apply ))s"
+  else
+    timing "apply -> ${m%%:*}" "n/a (no Job matches /${m#*:}/)"
+  fi
+done
+jobs_before=$(jq -r '.items[] | "\(.metadata.name) \(.metadata.uid)"' <<<"${jobs_json}" | sort)
+job_pods_before=$(kc -n "${NS}" get pods -l batch.kubernetes.io/job-name -o name | sort)
+
+# ---------------------------------------------------------------- client
+if [[ "${E2E_SKIP_CLIENT:-0}" != 1 ]]; then
+  # The host reaches Services through kube-proxy; the client maps each profile host to its ClusterIP.
+  addrs=()
+  while read -r name ip; do
+    addrs+=("${name}.${NS}.svc.${CLUSTER_DOMAIN}=${ip}:7051")
+  done < <(kc -n "${NS}" get svc -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.clusterIP}{"\n"}{end}' \
+           | awk '$1 ~ /-peer[0-9]+$/')
+  (( ${#addrs[@]} )) || die "no peer Services (<org>-peerN) in ${NS}"
+  t_client=$(date +%s)
+  client_log="${STATE_ROOT}/client.log"
+  if ! PEER_ADDRESSES="$(IFS=,; echo "${addrs[*]}")" node "${E2E_DIR}/client/dist/main.js" scenario \
+        --dist "${DIST}" --namespace "${NS}" --channel "${E2E_CHANNEL:-mychannel}" \
+        --chaincode "${E2E_CHAINCODE:-basic}" --retry-seconds 300 2>&1 | tee "${client_log}"; then
+    die "client scenario failed"
+  fi
+  timing "client scenario" "$(since "${t_client}")"
+  # The client stamps its lines [+seconds] from its own start; take the first commit's stamp.
+  first=$(grep -iE 'commit' "${client_log}" | grep -oE '\[\+[0-9.]+s?\]' | head -1 | tr -d '[]+s')
+  if [[ -n "${first}" ]]; then
+    timing "apply -> first committed tx" "$(awk -v a="$(( t_client - t_apply ))" -v b="${first}" 'BEGIN{printf "%.0fs", a + b}')"
+  fi
+fi
+
+# ---------------------------------------------------------------- idempotence
+t=$(date +%s)
+reapply=$(kc apply -R -f "${DIST}")
+changed=$(grep -v ' unchanged$' <<<"${reapply}" || true)
+if [[ -n "${changed}" ]]; then
+  echo "${changed}" >&2
+  die "re-applying dist/ changed objects (above)"
+fi
+sleep 10
+jobs_after=$(kc -n "${NS}" get jobs -o json | jq -r '.items[] | "\(.metadata.name) \(.metadata.uid)"' | sort)
+job_pods_after=$(kc -n "${NS}" get pods -l batch.kubernetes.io/job-name -o name | sort)
+[[ "${jobs_after}" == "${jobs_before}" ]] || die "Jobs changed after re-apply: $(diff <(echo "${jobs_before}") <(echo "${jobs_after}") | tr '\n' ' ')"
+[[ "${job_pods_after}" == "${job_pods_before}" ]] || die "new Job pods after re-apply: $(comm -13 <(echo "${job_pods_before}") <(echo "${job_pods_after}") | tr '\n' ' ')"
+timing "re-apply: $(wc -l <<<"${reapply}") objects unchanged, no Job re-run" "$(since "${t}")"
