@@ -5,6 +5,7 @@
 # behind the default StorageClass. Everything it creates lives under STATE_ROOT, on the bridge
 # BRIDGE, and in the iptables chains kube-proxy and this kit own; down.sh removes all of it.
 # Idempotent: a component whose pidfile names a live process is left alone.
+# UP_UNTIL=control-plane stops after etcd and the control plane (for debugging the kit).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,8 +13,13 @@ set -euo pipefail
 . "${KIT_DIR}/pki.sh"
 
 [[ $(id -u) -eq 0 ]] || die "up.sh needs root (namespaces, mounts, iptables)"
-for b in "${K8S_BIN}"/{kube-apiserver,kube-controller-manager,kube-scheduler,kubelet,kube-proxy,kubectl}; do
-  [[ -x "${b}" ]] || die "missing ${b}: run build.sh first"
+UP_UNTIL="${UP_UNTIL:-all}"
+# A partly built kit is enough for the control-plane stage.
+if [[ "${UP_UNTIL}" == control-plane && ! -d "${K8S_BIN}" ]]; then K8S_BIN="${K8S_BIN}.partial"; fi
+needed=(kube-apiserver)
+[[ "${UP_UNTIL}" == control-plane ]] || needed+=(kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+for b in "${needed[@]}"; do
+  [[ -x "${K8S_BIN}/${b}" ]] || die "missing ${K8S_BIN}/${b}: run build.sh first"
 done
 for c in etcd containerd containerd-shim-runc-v2 runc ctr iptables conntrack ip openssl jq; do
   command -v "${c}" >/dev/null || die "missing ${c}: apt-get install ${DEBIAN_PACKAGES}"
@@ -54,7 +60,7 @@ if [[ ! -f "${STATE_ROOT}/host-settings" ]]; then
   } > "${STATE_ROOT}/host-settings"
   ip netns list | awk '{print $1}' > "${STATE_ROOT}/netns-before"
   for table in filter nat mangle; do
-    iptables -t "${table}" -S | awk '$1 == "-N" {print $2}' > "${STATE_ROOT}/iptables-chains-before.${table}"
+    iptables -t "${table}" -S 2>/dev/null | awk '$1 == "-N" {print $2}' > "${STATE_ROOT}/iptables-chains-before.${table}"
   done
 fi
 if ! ip link show "${BRIDGE}" >/dev/null 2>&1; then
@@ -101,8 +107,16 @@ start kube-apiserver kube-apiserver \
   --service-account-issuer "https://kubernetes.default.svc.${CLUSTER_DOMAIN}" \
   --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction \
   --allow-privileged=true --profiling=false --event-ttl 1h
-wait_for kube-apiserver 120 kc get --raw /readyz || check_alive kube-apiserver
+apiserver_ready() {
+  curl -fsS --max-time 5 --cacert "${PKI_DIR}/ca.crt" --cert "${PKI_DIR}/admin.crt" --key "${PKI_DIR}/admin.key" \
+    "https://${NODE_IP}:${APISERVER_PORT}/readyz"
+}
+wait_for kube-apiserver 120 apiserver_ready || check_alive kube-apiserver
 
+if [[ "${UP_UNTIL}" == control-plane ]]; then
+  log "control plane up (UP_UNTIL=control-plane) in $(( $(date +%s) - t0 ))s"
+  exit 0
+fi
 start kube-controller-manager kube-controller-manager \
   --kubeconfig "${STATE_ROOT}/controller-manager.kubeconfig" \
   --authentication-kubeconfig "${STATE_ROOT}/controller-manager.kubeconfig" \
