@@ -95,7 +95,6 @@ export interface ExternalChaincodeProps {
 const SERVER_TLS_DIR = '/var/hyperledger/chaincode/tls';
 /** Where Jobs find the package and collection config. */
 const PACKAGE_DIR = '/var/hyperledger/chaincode';
-const LIFECYCLE_MAJORITY_HINT = 'the channel\'s LifecycleEndorsement policy';
 
 /**
  * A chaincode run as a service (CCaaS) on one channel. Per organization: a chaincode server
@@ -114,6 +113,7 @@ export class ExternalChaincode extends Construct {
   /** Name of the Job that commits the definition. */
   public readonly commitJobName: string;
   private readonly packages = new Map<PeerOrg, CcaasPackage>();
+  private readonly packageConfigMaps = new Map<PeerOrg, string>();
   private readonly chart: FabricChart;
   private readonly collectionsJson?: string;
   private readonly definitionEnv: Record<string, string>;
@@ -184,7 +184,7 @@ export class ExternalChaincode extends Construct {
     }
     const needed = requiredApprovals(this.channel.policies.lifecycleEndorsement, this.channel.members.length);
     if (orgs.length < needed) {
-      throw new Error(`${owner}: only ${orgs.length} of the ${this.channel.members.length} channel members approve it, but ${LIFECYCLE_MAJORITY_HINT} (${this.channel.policies.lifecycleEndorsement}) needs ${needed}; the commit could never succeed. Add organizations to orgs.`);
+      throw new Error(`${owner}: only ${orgs.length} of the ${this.channel.members.length} channel members approve it, but the channel's LifecycleEndorsement policy (${this.channel.policies.lifecycleEndorsement}) needs ${needed}; the commit could never succeed. Add organizations to orgs.`);
     }
     return [...orgs];
   }
@@ -239,6 +239,7 @@ export class ExternalChaincode extends Construct {
     });
     this.packages.set(org, pkg);
     const packageConfigMap = `${serverName}-package`;
+    this.packageConfigMaps.set(org, packageConfigMap);
     new k8s.KubeConfigMap(this, `${org.name}-package`, {
       metadata: { name: packageConfigMap },
       binaryData: { 'package.tar.gz': pkg.bytes.toString('base64') },
@@ -340,7 +341,8 @@ export class ExternalChaincode extends Construct {
         ...admin.env,
       },
       volumes: [
-        ...(this.collectionsJson ? [{ volume: { name: 'package', configMap: { name: `${chaincodeServerName(this.name, this.channel.kubernetesName, committer.name)}-package` } }, mountPath: PACKAGE_DIR }] : []),
+        // The collection config is needed to name the definition; it travels with the package.
+        ...(this.collectionsJson ? [{ volume: { name: 'package', configMap: { name: this.packageConfigMaps.get(committer) } }, mountPath: PACKAGE_DIR }] : []),
         ...admin.volumes,
         ...distinctMspAccess([...this.channel.orderers, ...this.orgs]),
       ],
