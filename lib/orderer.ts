@@ -3,7 +3,7 @@ import * as k8s from '../imports/k8s';
 import { NodeRole } from './identity/identity-provider';
 import { ordererNodeName, Ports, validateCount } from './naming';
 import { Organization, OrganizationProps } from './organization';
-import { containerSecurity, DefaultResources, envList, healthProbe, ledgerClaim, podDefaults, resourceRequirements, ResourceSettings } from './workload';
+import { containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings } from './workload';
 
 /** Props for `Orderer`. */
 export interface OrdererProps extends OrganizationProps {
@@ -94,7 +94,7 @@ export class Orderer extends Organization {
         ],
       },
     });
-    new k8s.KubeStatefulSet(this, `${name}-statefulset`, {
+    new LedgerStatefulSet(this, `${name}-statefulset`, {
       metadata: { name, labels },
       spec: {
         serviceName: name,
@@ -108,9 +108,8 @@ export class Orderer extends Organization {
             volumes: [this.localMspVolume('msp', secretName), this.tlsVolume('tls', secretName)],
           },
         },
-        volumeClaimTemplates: [ledgerClaim(props.storage ?? '1Gi', this.chart.storageClassName)],
       },
-    });
+    }, { size: props.storage ?? '1Gi', storageClassName: this.chart.storageClassName });
     return {
       name,
       host,
@@ -133,7 +132,7 @@ export class Orderer extends Organization {
       volumeMounts: [
         { name: 'msp', mountPath: PATHS.MSP, readOnly: true },
         { name: 'tls', mountPath: PATHS.TLS, readOnly: true },
-        { name: 'ledger', mountPath: PATHS.LEDGER },
+        { name: LEDGER_VOLUME, mountPath: PATHS.LEDGER },
       ],
       resources: resourceRequirements(`Orderer ${this.node.id} (${secretName})`, props.resources ?? {}, DefaultResources.ORDERER),
       readinessProbe: healthProbe(Ports.OPERATIONS, 5),

@@ -4,7 +4,7 @@ import { NodeRole } from './identity/identity-provider';
 import { peerName, Ports, validateCount, validateDnsLabel } from './naming';
 import { IdentityKeys, Organization, OrganizationProps } from './organization';
 import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from './script-library';
-import { containerSecurity, DefaultResources, envList, healthProbe, ledgerClaim, podDefaults, resourceRequirements, ResourceSettings } from './workload';
+import { containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings } from './workload';
 
 /** The world-state database of the peers. */
 export enum StateDatabase {
@@ -169,7 +169,7 @@ export class PeerOrg extends Organization {
     });
     const couchDb = props.stateDatabase === StateDatabase.COUCHDB ? this.addCouchDbCredentials(peer) : undefined;
     const scripts = ScriptLibrary.of(this.chart);
-    new k8s.KubeStatefulSet(this, `${peer.name}-statefulset`, {
+    new LedgerStatefulSet(this, `${peer.name}-statefulset`, {
       metadata: { name: peer.name, labels },
       spec: {
         serviceName: peer.name,
@@ -192,9 +192,8 @@ export class PeerOrg extends Organization {
             ],
           },
         },
-        volumeClaimTemplates: [ledgerClaim(props.storage ?? '1Gi', this.chart.storageClassName)],
       },
-    });
+    }, { size: props.storage ?? '1Gi', storageClassName: this.chart.storageClassName });
   }
 
   /** Derives core.yaml from the image's own copy, minus the Docker endpoint (see peer-config.sh). */
@@ -240,7 +239,7 @@ export class PeerOrg extends Organization {
         { name: 'config', mountPath: PATHS.CONFIG, readOnly: true },
         { name: 'msp', mountPath: PATHS.MSP, readOnly: true },
         { name: 'tls', mountPath: PATHS.TLS, readOnly: true },
-        { name: 'ledger', mountPath: PATHS.LEDGER },
+        { name: LEDGER_VOLUME, mountPath: PATHS.LEDGER },
       ],
       resources: resourceRequirements(`PeerOrg ${this.node.id} (${peer.name})`, props.resources ?? {}, DefaultResources.PEER),
       readinessProbe: healthProbe(Ports.OPERATIONS, 5),
@@ -268,7 +267,7 @@ export class PeerOrg extends Organization {
         { name: 'COUCHDB_PASSWORD', valueFrom: { secretKeyRef: { name: credentialsSecret, key: 'password' } } },
       ],
       ports: [{ name: 'couchdb', containerPort: Ports.COUCHDB }],
-      volumeMounts: [{ name: 'ledger', mountPath: '/opt/couchdb/data', subPath: 'couchdb' }],
+      volumeMounts: [{ name: LEDGER_VOLUME, mountPath: '/opt/couchdb/data', subPath: 'couchdb' }],
       resources: resourceRequirements(`PeerOrg ${this.node.id} (couchdb)`, {}, DefaultResources.COUCHDB),
       readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(Ports.COUCHDB) }, periodSeconds: 10 },
       securityContext: containerSecurity(),

@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 
 /** CPU and memory of one container. Requests are what the scheduler reserves; keep them small. */
@@ -92,14 +93,40 @@ export function healthProbe(port: number, initialDelaySeconds: number): k8s.Prob
   };
 }
 
-/** A ReadWriteOnce claim template for a StatefulSet's ledger volume. */
-export function ledgerClaim(size: string, storageClassName?: string): k8s.KubePersistentVolumeClaimProps {
-  return {
-    metadata: { name: 'ledger' },
-    spec: {
-      accessModes: ['ReadWriteOnce'],
-      storageClassName,
-      resources: { requests: { storage: k8s.Quantity.fromString(size) } },
-    },
-  };
+/** The ledger volume of a Fabric node. */
+export interface LedgerClaim {
+  readonly size: string;
+  readonly storageClassName?: string;
 }
+
+/**
+ * A StatefulSet with one ReadWriteOnce ledger claim template, written the way the API server
+ * stores it (kind, volumeMode, empty status). The list has no merge key, so kubectl compares it
+ * whole: without the defaults, every re-apply would report the StatefulSet as configured. The
+ * generated `toJson` keeps only typed fields, so the template is added after it.
+ */
+export class LedgerStatefulSet extends k8s.KubeStatefulSet {
+  public constructor(scope: Construct, id: string, props: k8s.KubeStatefulSetProps, private readonly claim: LedgerClaim) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    json.spec.volumeClaimTemplates = [{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { creationTimestamp: null, name: LEDGER_VOLUME },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(this.claim.storageClassName ? { storageClassName: this.claim.storageClassName } : {}),
+        resources: { requests: { storage: this.claim.size } },
+        volumeMode: 'Filesystem',
+      },
+      status: { phase: 'Pending' },
+    }];
+    return json;
+  }
+}
+
+/** Name of the ledger volume claim template, mounted by the node containers. */
+export const LEDGER_VOLUME = 'ledger';

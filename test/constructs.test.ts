@@ -17,7 +17,14 @@ describe('Orderer', () => {
   });
 
   test('GIVEN an orderer node WHEN synthesized THEN it has a ledger claim, health probes and a Service with all three ports', () => {
-    expect(node.spec.volumeClaimTemplates[0].metadata.name).toBe('ledger');
+    // Written as the API server stores it, so that a second kubectl apply reports "unchanged".
+    expect(node.spec.volumeClaimTemplates).toEqual([{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { creationTimestamp: null, name: 'ledger' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeMode: 'Filesystem' },
+      status: { phase: 'Pending' },
+    }]);
     expect(podSpec(node).containers[0].readinessProbe.httpGet).toEqual({ path: '/healthz', port: 9443, scheme: 'HTTPS' });
     expect(find(objects, 'Service', 'orderer-node0').spec.ports.map((p: any) => p.port)).toEqual([7050, 7053, 9443]);
     expect(ofKind(objects, 'StatefulSet').filter((s) => s.metadata.name.startsWith('orderer-node'))).toHaveLength(3);

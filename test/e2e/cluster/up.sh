@@ -161,6 +161,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   enable_unprivileged_ports = true
   enable_unprivileged_icmp = true
   netns_mounts_under_state_dir = true
+  # This sandbox's bounding set lacks CAP_SYS_RESOURCE, so no process may lower its OOM score
+  # below containerd's own: without this the pause container dies in runc's nsexec
+  # ("failed to update /proc/self/oom_score_adj: Permission denied").
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
