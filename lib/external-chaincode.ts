@@ -8,7 +8,7 @@ import { chaincodeServerName, Ports, validateChaincodeName, validateCount } from
 import { IdentityKeys, tlsCaFile } from './organization';
 import { PeerOrg } from './peer-org';
 import { EndorsementPolicy, ImplicitMetaRule, SignaturePolicy } from './policy';
-import { containerSecurity, DefaultResources, envList, podDefaults, resourceRequirements, ResourceSettings } from './workload';
+import { opaqueSecret, containerSecurity, DefaultResources, envList, podDefaults, resourceRequirements, ResourceSettings } from './workload';
 
 /** A private data collection of a chaincode. */
 export interface PrivateDataCollection {
@@ -253,11 +253,7 @@ export class ExternalChaincode extends Construct {
   private addServerTlsSecret(org: PeerOrg, serverName: string): string {
     const pair = this.chart.identities.tlsIdentity(org, serverName, this.chart.hosts(serverName));
     const secretName = `${serverName}-tls`;
-    new k8s.KubeSecret(this, `${org.name}-tls`, {
-      metadata: { name: secretName },
-      type: 'Opaque',
-      stringData: { [IdentityKeys.TLS_CERT]: pair.certificatePem, [IdentityKeys.TLS_KEY]: pair.privateKeyPem },
-    });
+    opaqueSecret(this, `${org.name}-tls`, secretName, { [IdentityKeys.TLS_CERT]: pair.certificatePem, [IdentityKeys.TLS_KEY]: pair.privateKeyPem });
     return secretName;
   }
 

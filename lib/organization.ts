@@ -5,7 +5,7 @@ import { FabricChart } from './fabric-chart';
 import { CertificateAuthorities, KeyPair, NodeRole, OrgScope } from './identity/identity-provider';
 import { validateDnsLabel, validateMspId } from './naming';
 import { JobVolume } from './fabric-job';
-import { ProjectedFile, projectedVolume } from './workload';
+import { opaqueSecret, ProjectedFile, projectedVolume } from './workload';
 
 /** Props every organization shares. */
 export interface OrganizationProps {
@@ -127,15 +127,15 @@ export abstract class Organization extends Construct implements OrgScope {
 
   /** Creates a Secret with a signing identity and, when given, a TLS pair. */
   protected addIdentitySecret(id: string, secretName: string, signing: KeyPair, tls?: KeyPair): void {
-    const stringData: Record<string, string> = {
+    const entries: Record<string, string> = {
       [IdentityKeys.CERT]: signing.certificatePem,
       [IdentityKeys.KEY]: signing.privateKeyPem,
     };
     if (tls) {
-      stringData[IdentityKeys.TLS_CERT] = tls.certificatePem;
-      stringData[IdentityKeys.TLS_KEY] = tls.privateKeyPem;
+      entries[IdentityKeys.TLS_CERT] = tls.certificatePem;
+      entries[IdentityKeys.TLS_KEY] = tls.privateKeyPem;
     }
-    new k8s.KubeSecret(this, id, { metadata: { name: secretName }, type: 'Opaque', stringData });
+    opaqueSecret(this, id, secretName, entries);
   }
 
   private publicMspFiles(): ProjectedFile[] {

@@ -4,7 +4,7 @@ import { NodeRole } from './identity/identity-provider';
 import { peerName, Ports, validateCount, validateDnsLabel } from './naming';
 import { IdentityKeys, Organization, OrganizationProps } from './organization';
 import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from './script-library';
-import { containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings } from './workload';
+import { opaqueSecret, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings } from './workload';
 
 /** The world-state database of the peers. */
 export enum StateDatabase {
@@ -250,11 +250,7 @@ export class PeerOrg extends Organization {
 
   private addCouchDbCredentials(peer: PeerNode): string {
     const secretName = `${peer.name}-couchdb`;
-    new k8s.KubeSecret(this, `${peer.name}-couchdb`, {
-      metadata: { name: secretName },
-      type: 'Opaque',
-      stringData: { username: 'admin', password: this.chart.deriveSecret(`couchdb/${peer.name}`) },
-    });
+    opaqueSecret(this, `${peer.name}-couchdb`, secretName, { username: 'admin', password: this.chart.deriveSecret(`couchdb/${peer.name}`) });
     return secretName;
   }
 
@@ -283,11 +279,7 @@ export class PeerOrg extends Organization {
       }
       secrets[user] = `${this.name}-${user}`;
       const identity = this.chart.identities.signingIdentity(this, `${this.name}-${user}`, NodeRole.CLIENT);
-      new k8s.KubeSecret(this, `user-${user}`, {
-        metadata: { name: secrets[user] },
-        type: 'Opaque',
-        stringData: { [IdentityKeys.CERT]: identity.certificatePem, [IdentityKeys.KEY]: identity.privateKeyPem },
-      });
+      opaqueSecret(this, `user-${user}`, secrets[user], { [IdentityKeys.CERT]: identity.certificatePem, [IdentityKeys.KEY]: identity.privateKeyPem });
     }
     return secrets;
   }

@@ -77,9 +77,21 @@ export function containerSecurity(): k8s.SecurityContext {
   return { allowPrivilegeEscalation: false, privileged: false };
 }
 
-/** Env entries from a plain record, in a stable order. */
+/**
+ * Env entries from a plain record, in a stable order. An empty value is written as a bare name,
+ * as the API server stores it, so that a re-apply finds nothing to change.
+ */
 export function envList(env: Record<string, string>): k8s.EnvVar[] {
-  return Object.keys(env).sort().map((name) => ({ name, value: env[name] }));
+  return Object.keys(env).sort().map((name) => (env[name] === '' ? { name } : { name, value: env[name] }));
+}
+
+/**
+ * An Opaque Secret holding `entries`, base64-encoded in `data` as the API server stores it
+ * (`stringData` would make every re-apply report a change).
+ */
+export function opaqueSecret(scope: Construct, id: string, name: string, entries: Record<string, string>): k8s.KubeSecret {
+  const data = Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Buffer.from(value).toString('base64')]));
+  return new k8s.KubeSecret(scope, id, { metadata: { name }, type: 'Opaque', data });
 }
 
 /** An HTTPS probe against the operations endpoint's health check. */

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import * as yaml from 'js-yaml';
-import { find, synthMultiOrg, synthTestNetwork } from './util';
+import { find, secretData, synthMultiOrg, synthTestNetwork } from './util';
 
 describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]] as const)('configtx of %s', (_name, synth) => {
   const { chart, objects } = synth();
@@ -59,5 +59,5 @@ test('GIVEN the test network WHEN the channel config is read THEN its members ar
 });
 
 function secretTls(objects: any[], node: string): string {
-  return find(objects, 'Secret', `${node}-identity`).stringData['tls.crt'];
+  return secretData(find(objects, 'Secret', `${node}-identity`))['tls.crt'];
 }

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { Channel, ExternalChaincode, FabricChart, Orderer, PeerOrg, StateDatabase } from '../lib';
 import { TestNetwork } from '../apps/test-network/network';
-import { envOf, find, KubeObject, ofKind, podSpec, synthTestNetwork } from './util';
+import { envOf, find, KubeObject, ofKind, podSpec, secretData, synthTestNetwork } from './util';
 
 describe('Orderer', () => {
   const { objects } = synthTestNetwork();
@@ -67,7 +67,7 @@ describe('PeerOrg', () => {
     expect(containers.map((c: any) => c.name)).toEqual(['peer', 'couchdb']);
     expect(envOf(containers[0]).CORE_LEDGER_STATE_COUCHDBCONFIG_COUCHDBADDRESS).toBe('localhost:5984');
     expect(containers[0].env).toContainEqual({ name: 'CORE_LEDGER_STATE_COUCHDBCONFIG_PASSWORD', valueFrom: { secretKeyRef: { name: 'org1-peer0-couchdb', key: 'password' } } });
-    expect(find(objects, 'Secret', 'org1-peer0-couchdb').stringData.password).toHaveLength(32);
+    expect(secretData(find(objects, 'Secret', 'org1-peer0-couchdb')).password).toHaveLength(32);
   });
 
   test('GIVEN a PeerOrg WHEN its connection profile is read THEN the ConfigMap and the construct agree and carry URL, TLS CA and host override', () => {

@@ -46,9 +46,9 @@ export function envOf(container: any): Record<string, string> {
   return Object.fromEntries((container.env ?? []).filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
 }
 
-/** A Secret's decoded entries (stringData as synthesized). */
+/** A Secret's decoded entries. */
 export function secretData(secret: KubeObject): Record<string, string> {
-  return secret.stringData ?? Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v as string, 'base64').toString()]));
+  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v as string, 'base64').toString()]));
 }
 
 /** Every workload: objects with a pod template. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Builds CoreDNS (from the Go module proxy) and the kit's own pause binary.
 set -euo pipefail
 # shellcheck source=lib.sh

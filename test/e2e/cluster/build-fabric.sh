@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Builds the Hyperledger Fabric binaries the images need, from the Fabric module as the Go
 # module proxy serves it (its dependencies from the proxy too), plus the kit's
 # own CCaaS external builder and the sampleconfig folder of the same commit.

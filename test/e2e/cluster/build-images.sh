@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Lays out the images the e2e network needs as OCI archives, without Docker:
 #   fabric-peer, fabric-orderer, fabric-tools (Debian rootfs + Fabric build), pause, coredns,
 #   and the reference chaincode image (Debian rootfs with nodejs + test/e2e/chaincode).

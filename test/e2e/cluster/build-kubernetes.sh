@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Builds the Kubernetes server binaries and kubectl from the Go module proxy.
 # k8s.io/kubernetes replaces its staging modules with local folders, so it cannot be
 # `go install`ed; a throwaway wrapper module requires it and points every staging module

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Builds the Debian root filesystems the kit's images start from, with debootstrap.
 #   base: minbase + bash, coreutils, sed, grep, ca-certificates, jq, curl (Fabric images)
 #   node: base + Debian's nodejs (the reference chaincode image)
@@ -23,7 +24,7 @@ for flavor in "${flavors[@]}"; do
     *) die "unknown rootfs flavor ${flavor}" ;;
   esac
   rm -rf "${target}"
-  mkdir -p "${target}"
+  mkdir -p "${target}" "${CACHE_ROOT}/logs"
   log "rootfs ${flavor}: debootstrap ${DEBIAN_SUITE} (minbase, ${include})"
   start=$(date +%s)
   debootstrap --variant=minbase --include="${include}" "${DEBIAN_SUITE}" "${target}" "${DEBIAN_MIRROR}" \

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Stops the cluster up.sh started and removes what it made: ends only the processes named in
 # its pidfiles (and the containerd shims its containerd started, by their own pidfiles), unmounts
 # everything under STATE_ROOT, deletes the pods' network namespaces, the bridge, kube-proxy's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Shared helpers for the Hyperkube e2e cluster kit. Sourced, never run.
 # shellcheck disable=SC2034  # variables here are used by the scripts that source this file
 

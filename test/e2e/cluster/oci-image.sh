@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Writes an OCI image archive (oci-layout + index.json + blobs) from prepared layer tars.
 # Usage: oci-image.sh OUT.tar NAME CONFIG_JSON LAYER.tar...
 #   NAME         full reference, e.g. docker.io/hyperledger/fabric-peer:2.5.9

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Generates the cluster's certificates, service-account keys and kubeconfigs with openssl.
 # Sourced by up.sh after lib.sh. Everything is ECDSA P-256 and valid for 30 days.
 # shellcheck disable=SC2154  # variables come from lib.sh

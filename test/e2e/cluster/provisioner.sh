@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # A small dynamic provisioner for the kit's default StorageClass "hostpath": every two seconds
 # it gives each pending claim of that class a hostPath PersistentVolume, pre-bound to the claim,
 # in a fresh folder under STATE_ROOT/volumes; released volumes are deleted with their folders.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Starts a single-node Kubernetes cluster on this machine from the kit's cached builds:
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler, containerd + runc, kubelet,
 # kube-proxy (iptables), CoreDNS (cluster.local only, no upstream) and a hostPath provisioner
