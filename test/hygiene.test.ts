@@ -57,6 +57,17 @@ describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]]
     }
   });
 
+  test('GIVEN every object WHEN checked THEN it is written as the API server stores it, so a re-apply reports no change', () => {
+    for (const secret of objects.filter((o) => o.kind === 'Secret')) {
+      expect([secret.metadata.name, secret.stringData]).toEqual([secret.metadata.name, undefined]);
+    }
+    for (const workload of workloads(objects)) {
+      for (const container of containersOf(workload)) {
+        expect((container.env ?? []).filter((e: any) => e.value === '')).toEqual([]);
+      }
+    }
+  });
+
   test('GIVEN every Job WHEN checked THEN its name fits the 63-character label limit and its retries are bounded', () => {
     for (const job of objects.filter((o) => o.kind === 'Job')) {
       expect(job.metadata.name.length).toBeLessThanOrEqual(63);
