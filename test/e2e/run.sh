@@ -125,10 +125,10 @@ done
 timing "build chaincode+client" "$(since "${t}")"
 
 t=$(date +%s)
-build_out=$("${KIT}/build.sh" 2>&1) || { echo "${build_out}" >&2; die "cluster kit build failed"; }
-echo "${build_out}" | sed -n '/build summary:/,$p' >&2
+mkdir -p "${CACHE_ROOT}/logs"
+"${KIT}/build.sh" 2>&1 | tee "${CACHE_ROOT}/logs/build.log" >&2 || die "cluster kit build failed"
 kind=cached
-echo "${build_out}" | sed -n '/build summary:/,$p' | grep -q ' built$' && kind=fresh
+sed -n '/build summary:/,$p' "${CACHE_ROOT}/logs/build.log" | grep -q ' built' && kind=fresh
 timing "build kit (${kind})" "$(since "${t}")"
 
 # ---------------------------------------------------------------- cluster

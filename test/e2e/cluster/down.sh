@@ -41,7 +41,11 @@ if [[ -S "${CTRD_SOCK}" ]] && ctr --address "${CTRD_SOCK}" version >/dev/null 2>
   for id in $(c tasks ls -q 2>/dev/null); do
     for _ in $(seq 1 20); do c tasks delete "${id}" >/dev/null 2>&1 && break; sleep 0.5; done
   done
-  for id in $(c containers ls -q 2>/dev/null); do c containers delete "${id}" >/dev/null 2>&1; done
+  for id in $(c containers ls -q 2>/dev/null); do
+    c containers delete "${id}" >/dev/null 2>&1
+    # libcni's cached results for this sandbox (kept in /var/lib/cni whatever the config says).
+    rm -f /var/lib/cni/results/hyperkube-e2e-"${id}"-* /var/lib/cni/results/cni-loopback-"${id}"-*
+  done
 fi
 stop containerd
 # Shims outlive a containerd that died first; each left its pid in the state folder.
@@ -110,6 +114,15 @@ if [[ -f "${STATE_ROOT}/host-settings" ]]; then
     sysctl -qw "${key}=${value}" 2>/dev/null || log "could not restore ${key}=${value}"
   done < "${STATE_ROOT}/host-settings"
   rm -f "${STATE_ROOT}/host-settings"
+fi
+
+# /run/containerd (shim sockets, runc state) and /var/lib/cni, when up.sh found them absent.
+if [[ -f "${STATE_ROOT}/created-dirs" ]]; then
+  while read -r d; do
+    case "${d}" in
+      /run/containerd | /var/lib/cni) rm -rf "${d}" && log "removed ${d}" ;;
+    esac
+  done < "${STATE_ROOT}/created-dirs"
 fi
 
 if [[ "${KEEP_STATE:-0}" != 1 ]]; then

@@ -28,6 +28,12 @@ done
 [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback ]] \
   || die "CNI plugins missing: apt-get install containernetworking-plugins"
 
+for pv in "containerd ${DEBIAN_CONTAINERD}" "runc ${DEBIAN_RUNC}" "etcd-server ${DEBIAN_ETCD}" \
+          "containernetworking-plugins ${DEBIAN_CNI_PLUGINS}"; do
+  have=$(dpkg-query -W -f '${Version}' "${pv%% *}" 2>/dev/null || true)
+  [[ "${have}" == "${pv#* }" ]] || log "warning: ${pv%% *} ${have:-not installed via dpkg}, the kit was tested with ${pv#* }"
+done
+
 t0=$(date +%s)
 mkdir -p "${RUN_DIR}" "${LOG_DIR}" "${STATE_ROOT}"
 export PATH="${K8S_BIN}:${PATH}"
@@ -60,6 +66,11 @@ if [[ ! -f "${STATE_ROOT}/host-settings" ]]; then
     done
   } > "${STATE_ROOT}/host-settings"
   ip netns list | awk '{print $1}' > "${STATE_ROOT}/netns-before"
+  # Folders containerd and libcni create at fixed places; down.sh removes the ones we created.
+  for d in /run/containerd /var/lib/cni; do
+    [[ -e "${d}" ]] || echo "${d}" >> "${STATE_ROOT}/created-dirs"
+  done
+  touch "${STATE_ROOT}/created-dirs"
   for table in filter nat mangle; do
     iptables -t "${table}" -S 2>/dev/null | awk '$1 == "-N" {print $2}' > "${STATE_ROOT}/iptables-chains-before.${table}"
   done
