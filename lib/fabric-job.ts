@@ -26,7 +26,7 @@ export interface FabricJobProps {
 }
 
 /** Where a Job's script may write. */
-export const JOB_WORK_DIR = '/var/hyperledger/work';
+const JOB_WORK_DIR = '/var/hyperledger/work';
 
 /**
  * A one-shot Job running one Hyperkube script in the tools image. Its name carries a hash of the
