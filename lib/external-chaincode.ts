@@ -8,7 +8,7 @@ import { chaincodeServerName, Ports, validateChaincodeName, validateCount } from
 import { IdentityKeys, tlsCaFile } from './organization';
 import { PeerOrg } from './peer-org';
 import { EndorsementPolicy, ImplicitMetaRule, SignaturePolicy } from './policy';
-import { opaqueSecret, containerSecurity, DefaultResources, envList, podDefaults, resourceRequirements, ResourceSettings } from './workload';
+import { addService, containerPorts, opaqueSecret, containerSecurity, DefaultResources, envList, podDefaults, resourceRequirements, ResourceSettings } from './workload';
 
 /** A private data collection of a chaincode. */
 export interface PrivateDataCollection {
@@ -90,6 +90,8 @@ export interface ExternalChaincodeProps {
    */
   readonly tls?: boolean;
 }
+
+const CHAINCODE_PORTS = { chaincode: Ports.CHAINCODE_SERVER };
 
 /** Where the chaincode server finds its TLS pair. */
 const SERVER_TLS_DIR = '/var/hyperledger/chaincode/tls';
@@ -259,13 +261,7 @@ export class ExternalChaincode extends Construct {
 
   private addServerWorkload(org: PeerOrg, serverName: string, packageId: string, props: ExternalChaincodeProps, tlsSecret?: string): void {
     const labels = { 'app.kubernetes.io/name': 'fabric-chaincode', 'app.kubernetes.io/instance': serverName, 'app.kubernetes.io/part-of': org.name };
-    new k8s.KubeService(this, `${org.name}-service`, {
-      metadata: { name: serverName, labels },
-      spec: {
-        selector: labels,
-        ports: [{ name: 'chaincode', port: Ports.CHAINCODE_SERVER, targetPort: k8s.IntOrString.fromNumber(Ports.CHAINCODE_SERVER) }],
-      },
-    });
+    addService(this, `${org.name}-service`, serverName, labels, CHAINCODE_PORTS);
     const env: Record<string, string> = {
       ...props.env,
       CHAINCODE_ID: packageId,
@@ -285,7 +281,7 @@ export class ExternalChaincode extends Construct {
               name: 'chaincode',
               image: props.image,
               env: envList(env),
-              ports: [{ name: 'chaincode', containerPort: Ports.CHAINCODE_SERVER }],
+              ports: containerPorts(CHAINCODE_PORTS),
               volumeMounts: tlsSecret ? [{ name: 'tls', mountPath: SERVER_TLS_DIR, readOnly: true }] : [],
               resources: resourceRequirements(`ExternalChaincode ${this.node.id}`, props.resources ?? {}, DefaultResources.CHAINCODE),
               readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(Ports.CHAINCODE_SERVER) }, periodSeconds: 10 },

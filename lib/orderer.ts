@@ -3,7 +3,7 @@ import * as k8s from '../imports/k8s';
 import { NodeRole } from './identity/identity-provider';
 import { ordererNodeName, Ports, validateCount } from './naming';
 import { Organization, OrganizationProps } from './organization';
-import { containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings } from './workload';
+import { addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings } from './workload';
 
 /** Props for `Orderer`. */
 export interface OrdererProps extends OrganizationProps {
@@ -42,6 +42,8 @@ export interface OrdererNode {
   /** Server TLS certificate; Raft writes it into the channel config, so it must stay stable. */
   readonly tlsCertificatePem: string;
 }
+
+const ORDERER_PORTS = { orderer: Ports.ORDERER, admin: Ports.ORDERER_ADMIN, operations: Ports.OPERATIONS };
 
 const PATHS = {
   MSP: '/var/hyperledger/orderer/msp',
@@ -82,18 +84,7 @@ export class Orderer extends Organization {
     const secretName = `${name}-identity`;
     this.addIdentitySecret(`${name}-identity`, secretName, identities.signingIdentity(this, name, NodeRole.ORDERER), tls);
     const labels = { 'app.kubernetes.io/name': 'fabric-orderer', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/part-of': this.name };
-    new k8s.KubeService(this, `${name}-service`, {
-      metadata: { name, labels },
-      spec: {
-        selector: labels,
-        publishNotReadyAddresses: true,
-        ports: [
-          { name: 'orderer', port: Ports.ORDERER, targetPort: k8s.IntOrString.fromNumber(Ports.ORDERER) },
-          { name: 'admin', port: Ports.ORDERER_ADMIN, targetPort: k8s.IntOrString.fromNumber(Ports.ORDERER_ADMIN) },
-          { name: 'operations', port: Ports.OPERATIONS, targetPort: k8s.IntOrString.fromNumber(Ports.OPERATIONS) },
-        ],
-      },
-    });
+    addService(this, `${name}-service`, name, labels, ORDERER_PORTS, { publishNotReadyAddresses: true });
     new LedgerStatefulSet(this, `${name}-statefulset`, {
       metadata: { name, labels },
       spec: {
@@ -124,11 +115,7 @@ export class Orderer extends Organization {
       name: 'orderer',
       image: this.chart.ordererImage,
       env: envList({ ...ordererEnvironment(this.mspId), FABRIC_LOGGING_SPEC: props.logSpec ?? 'INFO' }),
-      ports: [
-        { name: 'orderer', containerPort: Ports.ORDERER },
-        { name: 'admin', containerPort: Ports.ORDERER_ADMIN },
-        { name: 'operations', containerPort: Ports.OPERATIONS },
-      ],
+      ports: containerPorts(ORDERER_PORTS),
       volumeMounts: [
         { name: 'msp', mountPath: PATHS.MSP, readOnly: true },
         { name: 'tls', mountPath: PATHS.TLS, readOnly: true },

@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { NodeRole } from './identity/identity-provider';
 import { peerName, Ports, validateCount, validateDnsLabel } from './naming';
-import { IdentityKeys, Organization, OrganizationProps } from './organization';
+import { Organization, OrganizationProps } from './organization';
 import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from './script-library';
-import { opaqueSecret, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings } from './workload';
+import { addService, containerPorts, opaqueSecret, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings } from './workload';
 
 /** The world-state database of the peers. */
 export enum StateDatabase {
@@ -76,6 +76,8 @@ export interface ConnectionProfile {
     readonly grpcOptions: Record<string, string>;
   }>;
 }
+
+const PEER_PORTS = { peer: Ports.PEER, operations: Ports.OPERATIONS };
 
 const PATHS = {
   CONFIG: '/var/hyperledger/config',
@@ -156,17 +158,7 @@ export class PeerOrg extends Organization {
       identities.signingIdentity(this, peer.name, NodeRole.PEER),
       identities.tlsIdentity(this, peer.name, [...this.chart.hosts(peer.name), 'localhost']));
     const labels = { 'app.kubernetes.io/name': 'fabric-peer', 'app.kubernetes.io/instance': peer.name, 'app.kubernetes.io/part-of': this.name };
-    new k8s.KubeService(this, `${peer.name}-service`, {
-      metadata: { name: peer.name, labels },
-      spec: {
-        selector: labels,
-        publishNotReadyAddresses: true,
-        ports: [
-          { name: 'peer', port: Ports.PEER, targetPort: k8s.IntOrString.fromNumber(Ports.PEER) },
-          { name: 'operations', port: Ports.OPERATIONS, targetPort: k8s.IntOrString.fromNumber(Ports.OPERATIONS) },
-        ],
-      },
-    });
+    addService(this, `${peer.name}-service`, peer.name, labels, PEER_PORTS, { publishNotReadyAddresses: true });
     const couchDb = props.stateDatabase === StateDatabase.COUCHDB ? this.addCouchDbCredentials(peer) : undefined;
     const scripts = ScriptLibrary.of(this.chart);
     new LedgerStatefulSet(this, `${peer.name}-statefulset`, {
@@ -231,10 +223,7 @@ export class PeerOrg extends Organization {
       image: this.chart.peerImage,
       command: ['peer', 'node', 'start'],
       env,
-      ports: [
-        { name: 'peer', containerPort: Ports.PEER },
-        { name: 'operations', containerPort: Ports.OPERATIONS },
-      ],
+      ports: containerPorts(PEER_PORTS),
       volumeMounts: [
         { name: 'config', mountPath: PATHS.CONFIG, readOnly: true },
         { name: 'msp', mountPath: PATHS.MSP, readOnly: true },
@@ -279,7 +268,7 @@ export class PeerOrg extends Organization {
       }
       secrets[user] = `${this.name}-${user}`;
       const identity = this.chart.identities.signingIdentity(this, `${this.name}-${user}`, NodeRole.CLIENT);
-      opaqueSecret(this, `user-${user}`, secrets[user], { [IdentityKeys.CERT]: identity.certificatePem, [IdentityKeys.KEY]: identity.privateKeyPem });
+      this.addIdentitySecret(`user-${user}`, secrets[user], identity);
     }
     return secrets;
   }

@@ -94,6 +94,27 @@ export function opaqueSecret(scope: Construct, id: string, name: string, entries
   return new k8s.KubeSecret(scope, id, { metadata: { name }, type: 'Opaque', data });
 }
 
+/** Named ports of a workload, in order: its Service and its container list the same ones. */
+export type NamedPorts = Record<string, number>;
+
+/** A ClusterIP Service selecting `labels` on `ports`. */
+export function addService(scope: Construct, id: string, name: string, labels: Record<string, string>, ports: NamedPorts,
+  options: { publishNotReadyAddresses?: boolean } = {}): k8s.KubeService {
+  return new k8s.KubeService(scope, id, {
+    metadata: { name, labels },
+    spec: {
+      selector: labels,
+      publishNotReadyAddresses: options.publishNotReadyAddresses,
+      ports: Object.entries(ports).map(([portName, port]) => ({ name: portName, port, targetPort: k8s.IntOrString.fromNumber(port) })),
+    },
+  });
+}
+
+/** The container side of `ports`. */
+export function containerPorts(ports: NamedPorts): k8s.ContainerPort[] {
+  return Object.entries(ports).map(([name, containerPort]) => ({ name, containerPort }));
+}
+
 /** An HTTPS probe against the operations endpoint's health check. */
 export function healthProbe(port: number, initialDelaySeconds: number): k8s.Probe {
   return {

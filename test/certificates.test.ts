@@ -1,6 +1,6 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import * as yaml from 'js-yaml';
-import { NodeRole } from '../lib';
+import { GeneratedIdentities, NodeRole } from '../lib';
 import { find, KubeObject, ofKind, secretData, synthMultiOrg, synthTestNetwork } from './util';
 
 const apps = [['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]] as const;
@@ -45,7 +45,7 @@ describe.each(apps)('certificates of %s', (_name, synth) => {
         const cert = new X509Certificate(data[certKey]);
         expect({ secret: secret.metadata.name, issued: issuerOf(cert, cas) !== undefined }).toEqual({ secret: secret.metadata.name, issued: true });
         expect(cert.ca).toBe(false);
-        expect(cert.checkPrivateKey(require('node:crypto').createPrivateKey(data[keyKey]))).toBe(true);
+        expect(cert.checkPrivateKey(createPrivateKey(data[keyKey]))).toBe(true);
       }
     }
   });
@@ -89,7 +89,6 @@ describe.each(apps)('certificates of %s', (_name, synth) => {
 });
 
 test('GIVEN the same seed WHEN two charts are synthesized THEN the identities are identical, and a different seed changes them', () => {
-  const { GeneratedIdentities } = require('../lib');
   const first = secretData(find(synthTestNetwork().objects, 'Secret', 'org1-peer0-identity'));
   const second = secretData(find(synthTestNetwork().objects, 'Secret', 'org1-peer0-identity'));
   const other = secretData(find(synthTestNetwork({ identities: new GeneratedIdentities({ seed: 'another-seed-of-enough-length' }) }).objects, 'Secret', 'org1-peer0-identity'));

@@ -1,4 +1,4 @@
-import { App, Duration, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Channel, EndorsementPolicy, ExternalChaincode, FabricChart, GeneratedIdentities, ImplicitMetaRule, Orderer, PeerOrg, SignaturePolicy } from '../lib';
 
 const IMAGE = 'example/cc:1.0.0';
@@ -58,7 +58,7 @@ describe('organizations', () => {
   });
 
   test('GIVEN a construct outside a FabricChart WHEN created THEN the error says to use one', () => {
-    const chart = new (require('cdk8s').Chart)(new App(), 'plain');
+    const chart = new Chart(new App(), 'plain');
     expect(() => new PeerOrg(chart, 'org1', { mspId: 'Org1MSP' })).toThrow(/must be created inside a FabricChart/);
   });
 });
