@@ -1,13 +1,28 @@
-export * from './fabric-chart';
-export * from './orderer';
-export * from './peer-org';
-export * from './channel';
-export * from './external-chaincode';
-export * from './policy';
-export * from './ccaas-package';
-export { Organization, MspKeys, IdentityKeys } from './organization';
-export type { OrganizationProps } from './organization';
-export type { ResourceSettings } from './workload';
-export { Ports } from './naming';
-export * from './identity/identity-provider';
-export * from './identity/generated-identities';
+// The public API of Hyperkube, exported by name. Everything else is plumbing.
+export { FabricChart, type FabricChartProps, type FabricImages, DEFAULT_FABRIC_VERSION, DEFAULT_COUCHDB_VERSION } from './core/fabric-chart';
+export { Ports } from './core/naming';
+export { LabelKeys, Component } from './core/labels';
+export type { ResourceSettings } from './core/workload';
+
+export { type IOrganization, Organization, type OrganizationProps } from './org/organization';
+export { MspKeys, IdentityKeys } from './org/msp';
+export {
+  type IPeer, type IPeerOrg, PeerOrg, type PeerOrgProps, type ClientUser, type ConnectionProfile, type ConnectionProfileClient,
+  type ConnectionProfileOrganization, type ConnectionProfilePeer, type ConnectionProfilePem,
+} from './org/peer-org';
+export { Peer, type PeerProps, type PeerSettings, StateDatabase } from './org/peer';
+export {
+  type IOrderer, type IOrdererNode, Orderer, type OrdererProps, OrdererNode, type OrdererNodeProps, type OrdererNodeSettings,
+} from './org/orderer';
+
+export { type IChannel, Channel, type ChannelProps, type ChannelPolicies, type BatchSize } from './channel/channel';
+export { ImplicitMetaRule, EndorsementPolicy, SignaturePolicy, type PolicyPrincipal } from './channel/policy';
+
+export {
+  ExternalChaincode, type ExternalChaincodeProps, type ExternalChaincodeOptions, type PrivateDataCollection,
+  ChaincodeServer, type ChaincodeServerProps,
+} from './chaincode/external-chaincode';
+export { buildCcaasPackage, type CcaasPackage, type CcaasConnection } from './chaincode/ccaas-package';
+
+export { type IIdentityProvider, type CertificateAuthorities, type KeyPair, NodeRole, type OrgScope } from './identity/identity-provider';
+export { GeneratedIdentities, type GeneratedIdentitiesProps, DEVELOPMENT_SEED } from './identity/generated/generated-identities';

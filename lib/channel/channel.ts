@@ -1,13 +1,16 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import { Construct, IConstruct } from 'constructs';
+import { FabricChart } from '../core/fabric-chart';
+import { Component, componentLabels } from '../core/labels';
+import { validateChannelName } from '../core/naming';
+import { FabricJob, JobVolume } from '../internal/fabric-job';
+import { adminAccess, publicMspAccess, publicMspDir, tlsCaFile, tlsVolume } from '../org/msp';
+import { IOrderer, IOrdererNode } from '../org/orderer';
+import { IOrganization } from '../org/organization';
+import { IPeerOrg } from '../org/peer-org';
+import { ExternalChaincode, ExternalChaincodeOptions } from '../chaincode/external-chaincode';
 import { CONFIGTX_PROFILE, renderConfigtx } from './configtx';
-import { FabricChart } from './fabric-chart';
-import { FabricJob, JobVolume } from './fabric-job';
-import { validateChannelName } from './naming';
-import { Orderer } from './orderer';
-import { Organization, publicMspDir, tlsCaFile } from './organization';
-import { PeerOrg } from './peer-org';
 import { ImplicitMetaRule } from './policy';
 
 /** Who decides what on the channel. */
@@ -39,6 +42,20 @@ export interface BatchSize {
   readonly preferredMaxBytes?: string;
 }
 
+/** A channel, as chaincodes see it. */
+export interface IChannel extends IConstruct {
+  /** Channel name. */
+  readonly name: string;
+  /** The channel name made safe for Kubernetes object names (channel names may contain dots). */
+  readonly kubernetesName: string;
+  /** Ordering organizations whose nodes are the channel's consenters. */
+  readonly orderers: IOrderer[];
+  /** Peer organizations that are members. */
+  readonly members: IPeerOrg[];
+  /** The channel's policies, defaults filled in. */
+  readonly policies: ChannelPolicies;
+}
+
 /** Props for `Channel`. */
 export interface ChannelProps {
   /**
@@ -47,9 +64,9 @@ export interface ChannelProps {
    */
   readonly name?: string;
   /** Ordering organizations whose nodes are the channel's Raft consenters. */
-  readonly orderers: Orderer[];
+  readonly orderers: IOrderer[];
   /** Peer organizations that are members of the channel; each joins all its peers. */
-  readonly members: PeerOrg[];
+  readonly members: IPeerOrg[];
   /**
    * Channel policies.
    * @default majority of admins for config and lifecycle, majority of members for endorsement
@@ -75,28 +92,25 @@ const CHANNEL_CONFIG_DIR = '/var/hyperledger/channel';
  * every consenter through the channel participation API, and a Job per member organization that
  * joins its peers. Anchor peers are part of the genesis config.
  */
-export class Channel extends Construct {
+export class Channel extends Construct implements IChannel {
   public readonly name: string;
-  public readonly orderers: Orderer[];
-  public readonly members: PeerOrg[];
-  public readonly policies: Required<ChannelPolicies>;
+  public readonly policies: ChannelPolicies;
   /** The configtx.yaml the create Job hands to configtxgen. */
   public readonly configtx: string;
-  /** Name of the Job that creates the channel on the consenters. */
-  public readonly createJobName: string;
-  /** Names of the Jobs that join each member organization's peers, by organization name. */
-  public readonly joinJobNames: Record<string, string>;
-  private readonly chart: FabricChart;
+  private readonly _orderers: IOrderer[];
+  private readonly _members: IPeerOrg[];
+  private readonly createJob: FabricJob;
+  private readonly joinJobs = new Map<string, FabricJob>();
 
   public constructor(scope: Construct, id: string, props: ChannelProps) {
     super(scope, id);
     const owner = `Channel ${id}`;
     this.name = props.name ?? id;
     validateChannelName(owner, this.name);
-    this.orderers = requireDistinct(owner, 'orderers', props.orderers, 'ordering organization (Orderer) to provide the consenters');
-    this.members = requireDistinct(owner, 'members', props.members, 'peer organization (PeerOrg)');
-    this.chart = FabricChart.of(this);
-    this.chart.reserve('channel name', this.name, this, 'Give each Channel a distinct name.');
+    this._orderers = requireDistinct(owner, 'orderers', props.orderers, 'ordering organization (Orderer) to provide the consenters');
+    this._members = requireDistinct(owner, 'members', props.members, 'peer organization (PeerOrg)');
+    const chart = FabricChart.of(this);
+    chart._reserve('channel name', this.name, this, 'Give each Channel a distinct name.');
     this.policies = {
       admins: props.policies?.admins ?? ImplicitMetaRule.MAJORITY,
       lifecycleEndorsement: props.policies?.lifecycleEndorsement ?? ImplicitMetaRule.MAJORITY,
@@ -104,73 +118,97 @@ export class Channel extends Construct {
     };
     const batch = validateBatch(owner, props);
     this.configtx = renderConfigtx({
-      ordererOrgs: this.orderers.map((org) => ({ mspId: org.mspId, mspDir: publicMspDir(org), endpoints: org.endpoints })),
-      peerOrgs: this.members.map((org) => ({ mspId: org.mspId, mspDir: publicMspDir(org), anchorPeerHosts: org.anchorPeers.map((peer) => peer.host) })),
+      ordererOrgs: this._orderers.map((org) => ({ mspId: org.mspId, mspDir: publicMspDir(org), endpoints: org.nodes.map((node) => node.address) })),
+      peerOrgs: this._members.map((org) => ({ mspId: org.mspId, mspDir: publicMspDir(org), anchorPeerHosts: org.anchorPeers.map((peer) => peer.host) })),
       consenters: this.consenters().map((node) => ({ host: node.host, tlsCertFile: `${CHANNEL_CONFIG_DIR}/${consenterCertKey(node.name)}` })),
-      policies: this.policies,
+      policies: this.policies as Required<ChannelPolicies>,
       ...batch,
     });
     const configMapName = `${this.kubernetesName}-channel-config`;
-    new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: configMapName },
+    new kplus.ConfigMap(this, 'config', {
+      metadata: { name: configMapName, labels: componentLabels(Component.CHANNEL) },
       data: {
         'configtx.yaml': this.configtx,
         ...Object.fromEntries(this.consenters().map((node) => [consenterCertKey(node.name), node.tlsCertificatePem])),
       },
     });
-    this.createJobName = this.addCreateJob(configMapName);
-    this.joinJobNames = Object.fromEntries(this.members.map((org) => [org.name, this.addJoinJob(org)]));
+    this.createJob = this.addCreateJob(configMapName);
+    for (const org of this._members) {
+      this.joinJobs.set(org.name, this.addJoinJob(org));
+    }
   }
 
-  /** The channel name made safe for Kubernetes object names (channel names may contain dots). */
+  /** Ordering organizations whose nodes are the channel's consenters (a copy). */
+  public get orderers(): IOrderer[] {
+    return [...this._orderers];
+  }
+
+  /** Peer organizations that are members (a copy). */
+  public get members(): IPeerOrg[] {
+    return [...this._members];
+  }
+
   public get kubernetesName(): string {
     return this.name.replace(/\./g, '-');
   }
 
-  /** Env and mounts that let a Job reach the channel's orderers: `ORDERERS="host:port=tlsCaFile ..."`. */
-  public ordererAccess(): { env: Record<string, string>; volumes: JobVolume[] } {
-    return {
-      env: { ORDERERS: this.orderers.flatMap((org) => org.nodes.map((node) => `${node.address}=${tlsCaFile(org)}`)).join(' ') },
-      volumes: this.orderers.map((org) => org.publicMspAccess()),
-    };
+  /** Name of the Job that creates the channel on the consenters. */
+  public get createJobName(): string {
+    return this.createJob.jobName;
   }
 
-  private consenters() {
-    return this.orderers.flatMap((org) => org.nodes);
+  /** Name of the Job that joins `org`'s peers to the channel. */
+  public joinJobName(org: IPeerOrg): string {
+    const job = this.joinJobs.get(org.name);
+    if (!job) {
+      throw new Error(`Channel ${this.node.id}: ${org.mspId} is not a member of channel ${this.name}.`);
+    }
+    return job.jobName;
   }
 
-  private addCreateJob(configMapName: string): string {
-    const adminTlsDir = (org: Orderer) => `/var/hyperledger/orderer-admins/${org.name}`;
-    const actingAdmin = this.orderers[0].adminAccess();
-    const orderers = this.ordererAccess();
-    const job = new FabricJob(this, 'create', {
+  /** Defines chaincode `id` on this channel, run as a service by its organizations. */
+  public addChaincode(id: string, options: ExternalChaincodeOptions): ExternalChaincode {
+    return new ExternalChaincode(this, id, { ...options, channel: this });
+  }
+
+  private consenters(): IOrdererNode[] {
+    return this._orderers.flatMap((org) => org.nodes);
+  }
+
+  private addCreateJob(configMapName: string): FabricJob {
+    const adminTlsDir = (org: IOrderer) => `/var/hyperledger/orderer-admins/${org.name}`;
+    const actingAdmin = adminAccess(this._orderers[0]);
+    const orderers = ordererAccess(this);
+    return new FabricJob(this, 'create', {
       baseName: `${this.kubernetesName}-create`,
       script: 'create-channel.sh',
+      component: Component.CHANNEL,
       env: {
         CHANNEL: this.name,
         CONFIGTX_DIR: CHANNEL_CONFIG_DIR,
         PROFILE: CONFIGTX_PROFILE,
-        CONSENTERS: this.orderers.flatMap((org) => org.nodes.map((node) => `${node.adminAddress}=${adminTlsDir(org)}`)).join(' '),
+        CONSENTERS: this._orderers.flatMap((org) => org.nodes.map((node) => `${node.adminAddress}=${adminTlsDir(org)}`)).join(' '),
         ...orderers.env,
         ...actingAdmin.env,
       },
       volumes: [
         { volume: { name: 'channel-config', configMap: { name: configMapName } }, mountPath: CHANNEL_CONFIG_DIR },
         ...actingAdmin.volumes,
-        ...distinctMspAccess([...this.orderers, ...this.members]),
-        ...this.orderers.map((org) => ({ volume: org.tlsVolume(`admin-tls-${org.name}`, org.adminSecretName), mountPath: adminTlsDir(org) })),
+        ...publicMspAccess([...this._orderers, ...this._members]),
+        ...this._orderers.map((org) => ({ volume: tlsVolume(org, `admin-tls-${org.name}`, org.adminSecretName), mountPath: adminTlsDir(org) })),
       ],
-      fingerprint: [this.configtx, ...this.consenters().map((node) => node.tlsCertificatePem)],
+      inputs: [this.configtx, ...this.consenters().map((node) => node.tlsCertificatePem)],
     });
-    return job.jobName;
   }
 
-  private addJoinJob(org: PeerOrg): string {
-    const admin = org.adminAccess();
-    const orderers = this.ordererAccess();
-    const job = new FabricJob(this, `join-${org.name}`, {
+  private addJoinJob(org: IPeerOrg): FabricJob {
+    const admin = adminAccess(org);
+    const orderers = ordererAccess(this);
+    return new FabricJob(this, `join-${org.name}`, {
       baseName: `${this.kubernetesName}-join-${org.name}`,
       script: 'join-channel.sh',
+      component: Component.CHANNEL,
+      organization: org.name,
       env: {
         CHANNEL: this.name,
         PEERS: org.peers.map((peer) => peer.address).join(' '),
@@ -178,22 +216,24 @@ export class Channel extends Construct {
         ...admin.env,
       },
       volumes: [...admin.volumes, ...orderers.volumes],
-      fingerprint: [org.certificateAuthorities.tlsCaPem, ...this.orderers.map((o) => o.certificateAuthorities.tlsCaPem)],
+      inputs: [org.certificateAuthorities.tlsCaPem, ...this._orderers.map((o) => o.certificateAuthorities.tlsCaPem)],
     });
-    return job.jobName;
   }
+}
+
+/** Env and mounts that let a Job reach `channel`'s orderers: `ORDERERS="host:port=tlsCaFile ..."`. */
+export function ordererAccess(channel: IChannel): { env: Record<string, string>; volumes: JobVolume[] } {
+  return {
+    env: { ORDERERS: channel.orderers.flatMap((org) => org.nodes.map((node) => `${node.address}=${tlsCaFile(org)}`)).join(' ') },
+    volumes: publicMspAccess(channel.orderers),
+  };
 }
 
 function consenterCertKey(nodeName: string): string {
   return `consenter-${nodeName}.pem`;
 }
 
-/** The public MSP mounts of `orgs`, once each. */
-export function distinctMspAccess(orgs: Organization[]): JobVolume[] {
-  return [...new Set(orgs)].map((org) => org.publicMspAccess());
-}
-
-function requireDistinct<T extends Organization>(owner: string, what: string, orgs: T[], example: string): T[] {
+function requireDistinct<T extends IOrganization>(owner: string, what: string, orgs: T[], example: string): T[] {
   if (!orgs || orgs.length === 0) {
     throw new Error(`${owner}: ${what} is empty. A channel needs at least one ${example}.`);
   }

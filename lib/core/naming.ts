@@ -78,3 +78,13 @@ export function serviceFqdn(service: string, namespace: string, clusterDomain: s
 export function serviceHosts(service: string, namespace: string, clusterDomain: string): string[] {
   return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, serviceFqdn(service, namespace, clusterDomain)];
 }
+
+/** Throws unless `image` names a fixed version (a tag other than latest, or a digest). */
+export function pinnedImage(owner: string, what: string, image: string): string {
+  const lastSegment = image.split('/').pop() ?? '';
+  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
+  if (!image.includes('@sha256:') && (!tag || tag === 'latest')) {
+    throw new Error(`${owner}: the ${what} image "${image}" is not pinned. Give an explicit version tag or digest (for example "${image.split(':')[0]}:1.0.0"), never "latest" or no tag.`);
+  }
+  return image;
+}

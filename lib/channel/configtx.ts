@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { Ports } from './naming';
+import { Ports } from '../core/naming';
 import { ImplicitMetaRule } from './policy';
 
 /** The name of the one profile in every configtx.yaml Hyperkube renders. */

@@ -1,4 +1,4 @@
-import { CertificateAuthorities, IIdentityProvider, KeyPair, NodeRole, OrgScope } from './identity-provider';
+import { CertificateAuthorities, IIdentityProvider, KeyPair, NodeRole, OrgScope } from '../identity-provider';
 import { CertificateValidity, DeterministicKey, IssuedCertificate, issueCertificate } from './x509';
 
 /**

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import * as k8s from '../../imports/k8s';
 
 /** CPU and memory of one container. Requests are what the scheduler reserves; keep them small. */
 export interface ResourceSettings {
@@ -89,22 +89,34 @@ export function envList(env: Record<string, string>): k8s.EnvVar[] {
  * An Opaque Secret holding `entries`, base64-encoded in `data` as the API server stores it
  * (`stringData` would make every re-apply report a change).
  */
-export function opaqueSecret(scope: Construct, id: string, name: string, entries: Record<string, string>): k8s.KubeSecret {
+export function opaqueSecret(scope: Construct, id: string, name: string, entries: Record<string, string>, labels: Record<string, string>): k8s.KubeSecret {
   const data = Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Buffer.from(value).toString('base64')]));
-  return new k8s.KubeSecret(scope, id, { metadata: { name }, type: 'Opaque', data });
+  return new k8s.KubeSecret(scope, id, { metadata: { name, labels }, type: 'Opaque', data });
 }
 
 /** Named ports of a workload, in order: its Service and its container list the same ones. */
 export type NamedPorts = Record<string, number>;
 
-/** A ClusterIP Service selecting `labels` on `ports`. */
-export function addService(scope: Construct, id: string, name: string, labels: Record<string, string>, ports: NamedPorts,
-  options: { publishNotReadyAddresses?: boolean } = {}): k8s.KubeService {
+/** What a workload's Service is made of. */
+export interface ServiceSpec {
+  readonly name: string;
+  /** Labels of the Service object itself. */
+  readonly labels: Record<string, string>;
+  /** Selector labels of the pods it sends to. */
+  readonly selector: Record<string, string>;
+  readonly ports: NamedPorts;
+  /** Whether pods get DNS records before they are ready (Fabric nodes must reach each other to become ready). */
+  readonly publishNotReadyAddresses?: boolean;
+}
+
+/** A ClusterIP Service in front of a workload. */
+export function addService(scope: Construct, id: string, service: ServiceSpec): k8s.KubeService {
+  const { name, labels, selector, ports } = service;
   return new k8s.KubeService(scope, id, {
     metadata: { name, labels },
     spec: {
-      selector: labels,
-      publishNotReadyAddresses: options.publishNotReadyAddresses,
+      selector,
+      publishNotReadyAddresses: service.publishNotReadyAddresses,
       ports: Object.entries(ports).map(([portName, port]) => ({ name: portName, port, targetPort: k8s.IntOrString.fromNumber(port) })),
     },
   });

@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { KubeNamespace } from '../imports/k8s';
-import { DEVELOPMENT_SEED, GeneratedIdentities } from './identity/generated-identities';
-import { IIdentityProvider } from './identity/identity-provider';
-import { serviceFqdn, serviceHosts, validateDnsLabel } from './naming';
+import { KubeNamespace } from '../../imports/k8s';
+import { DEVELOPMENT_SEED, GeneratedIdentities } from '../identity/generated/generated-identities';
+import { IIdentityProvider } from '../identity/identity-provider';
+import { Component, componentLabels, LabelKeys, MANAGED_BY } from './labels';
+import { pinnedImage, serviceFqdn, serviceHosts, validateDnsLabel } from './naming';
 
 const FABRIC_CHART = Symbol.for('hyperkube.FabricChart');
 
@@ -27,6 +28,11 @@ export interface FabricImages {
 
 /** Props for `FabricChart`. */
 export interface FabricChartProps extends ChartProps {
+  /**
+   * Name of the network, the value of the `app.kubernetes.io/part-of` label on every object.
+   * @default the construct id
+   */
+  readonly network?: string;
   /**
    * Namespace of every object of the network.
    * @default 'fabric'
@@ -92,6 +98,8 @@ export class FabricChart extends Chart {
   }
 
   public readonly namespace: string;
+  /** Name of the network: every object carries it in `app.kubernetes.io/part-of`. */
+  public readonly network: string;
   public readonly clusterDomain: string;
   public readonly fabricVersion: string;
   public readonly identities: IIdentityProvider;
@@ -104,10 +112,12 @@ export class FabricChart extends Chart {
 
   public constructor(scope: Construct, id: string, props: FabricChartProps = {}) {
     const namespace = props.namespace ?? 'fabric';
-    super(scope, id, { ...props, namespace });
+    const network = props.network ?? id;
+    super(scope, id, { ...props, namespace, labels: { ...props.labels, [LabelKeys.PART_OF]: network, [LabelKeys.MANAGED_BY]: MANAGED_BY } });
     Object.defineProperty(this, FABRIC_CHART, { value: true });
     validateDnsLabel(`FabricChart ${id}`, 'namespace', namespace);
     this.namespace = namespace;
+    this.network = network;
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     this.fabricVersion = props.fabricVersion ?? DEFAULT_FABRIC_VERSION;
     this.identities = props.identities ?? new GeneratedIdentities();
@@ -120,7 +130,7 @@ export class FabricChart extends Chart {
     this.couchdbImage = pinnedImage(id, 'couchdb', images.couchdb ?? `couchdb:${DEFAULT_COUCHDB_VERSION}`);
     if (props.createNamespace ?? true) {
       // A Namespace is cluster-scoped: drop the namespace the Chart stamps on every object.
-      new KubeNamespace(this, 'namespace', { metadata: { name: namespace } }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      new KubeNamespace(this, 'namespace', { metadata: { name: namespace, labels: componentLabels(Component.NAMESPACE) } }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
   }
 
@@ -136,13 +146,19 @@ export class FabricChart extends Chart {
     return serviceHosts(service, this.namespace, this.clusterDomain);
   }
 
-  /** A password for `purpose`, derived from the chart's secret seed: stable across synths. */
-  public deriveSecret(purpose: string): string {
+  /**
+   * A password for `purpose`, derived from the chart's secret seed: stable across synths.
+   * @internal
+   */
+  public _deriveSecret(purpose: string): string {
     return createHmac('sha256', this.secretSeed).update(`hyperkube/secret/${purpose}`).digest('base64url').slice(0, 32);
   }
 
-  /** Reserves `value` of kind `what` for `owner`; throws, naming both owners and `fix`, if it is taken. */
-  public reserve(what: string, value: string, owner: IConstruct, fix: string): void {
+  /**
+   * Reserves `value` of kind `what` for `owner`; throws, naming both owners and `fix`, if it is taken.
+   * @internal
+   */
+  public _reserve(what: string, value: string, owner: IConstruct, fix: string): void {
     const key = `${what}\u0000${value}`;
     const holder = this.reservations.get(key);
     if (holder) {
@@ -150,14 +166,4 @@ export class FabricChart extends Chart {
     }
     this.reservations.set(key, owner);
   }
-}
-
-/** Throws unless `image` names a fixed version (a tag other than latest, or a digest). */
-export function pinnedImage(owner: string, what: string, image: string): string {
-  const lastSegment = image.split('/').pop() ?? '';
-  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
-  if (!image.includes('@sha256:') && (!tag || tag === 'latest')) {
-    throw new Error(`${owner}: the ${what} image "${image}" is not pinned. Give an explicit version tag or digest (for example "${image.split(':')[0]}:1.0.0"), never "latest" or no tag.`);
-  }
-  return image;
 }

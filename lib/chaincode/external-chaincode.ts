@@ -1,0 +1,432 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { FabricChart } from '../core/fabric-chart';
+import { Component, componentLabels, selectorLabels } from '../core/labels';
+import { chaincodeServerName, pinnedImage, Ports, validateChaincodeName, validateCount } from '../core/naming';
+import {
+  addService, containerPorts, containerSecurity, DefaultResources, envList, opaqueSecret, podDefaults,
+  resourceRequirements, ResourceSettings,
+} from '../core/workload';
+import { FabricJob } from '../internal/fabric-job';
+import { adminAccess, IdentityKeys, publicMspAccess, tlsCaFile, tlsVolume } from '../org/msp';
+import { IPeerOrg } from '../org/peer-org';
+import { IChannel, ordererAccess } from '../channel/channel';
+import { EndorsementPolicy, ImplicitMetaRule, SignaturePolicy } from '../channel/policy';
+import { buildCcaasPackage, CcaasPackage } from './ccaas-package';
+
+/** A private data collection of a chaincode. */
+export interface PrivateDataCollection {
+  /** Collection name. */
+  readonly name: string;
+  /** Signature policy naming the organizations that hold the data, for example `OR('Org1MSP.member','Org2MSP.member')`. */
+  readonly policy: string;
+  /** @default 0 */
+  readonly requiredPeerCount?: number;
+  /** @default 1 */
+  readonly maxPeerCount?: number;
+  /** Blocks after which the private data is purged; 0 keeps it forever. @default 0 */
+  readonly blockToLive?: number;
+  /** @default true */
+  readonly memberOnlyRead?: boolean;
+  /** @default true */
+  readonly memberOnlyWrite?: boolean;
+}
+
+/** Options for `Channel.addChaincode`: every prop of `ExternalChaincode` but the channel. */
+export interface ExternalChaincodeOptions {
+  /**
+   * Chaincode name.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /** Image of the chaincode server (it must serve the Fabric chaincode protocol on `CHAINCODE_SERVER_ADDRESS`). */
+  readonly image: string;
+  /**
+   * Version label of the definition; change it together with the image.
+   * @default '1.0'
+   */
+  readonly version?: string;
+  /**
+   * Definition sequence: 1 for the first definition, raised by one for every upgrade.
+   * @default 1
+   */
+  readonly sequence?: number;
+  /**
+   * Organizations that run the chaincode, install it and approve its definition.
+   * @default every member of the channel
+   */
+  readonly orgs?: IPeerOrg[];
+  /**
+   * Endorsement policy.
+   * @default the channel's Endorsement policy
+   */
+  readonly endorsementPolicy?: EndorsementPolicy;
+  /**
+   * Whether the first invocation must be an Init call.
+   * @default false
+   */
+  readonly initRequired?: boolean;
+  /**
+   * Private data collections.
+   * @default none
+   */
+  readonly collections?: PrivateDataCollection[];
+  /**
+   * Chaincode server pods per organization.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * CPU and memory of each chaincode server.
+   * @default 50m/64Mi requested, 500m/256Mi limit
+   */
+  readonly resources?: ResourceSettings;
+  /**
+   * Extra environment of the chaincode server.
+   * @default none
+   */
+  readonly env?: { [name: string]: string };
+  /**
+   * Whether peers reach the chaincode server over TLS (server certificate from the org's TLS CA).
+   * @default true
+   */
+  readonly tls?: boolean;
+}
+
+/** Props for `ExternalChaincode`. */
+export interface ExternalChaincodeProps extends ExternalChaincodeOptions {
+  /** The channel the chaincode is defined on. */
+  readonly channel: IChannel;
+}
+
+const CHAINCODE_PORTS = { chaincode: Ports.CHAINCODE_SERVER };
+
+/** Where the chaincode server finds its TLS pair. */
+const SERVER_TLS_DIR = '/var/hyperledger/chaincode/tls';
+/** Where Jobs find the package and collection config. */
+const PACKAGE_DIR = '/var/hyperledger/chaincode';
+
+/**
+ * A chaincode run as a service (CCaaS) on one channel. Per organization: a `ChaincodeServer`
+ * (Deployment, Service, TLS Secret), the CCaaS package built at synth time (so its package ID
+ * is known), and a Job that installs it on every peer and approves the definition; then one Job
+ * commits it. Raising `sequence` (with a new `version` and image) upgrades it on the next apply.
+ */
+export class ExternalChaincode extends Construct {
+  public readonly name: string;
+  public readonly channel: IChannel;
+  public readonly version: string;
+  public readonly sequence: number;
+  /** Package label, `<name>_<version>`. */
+  public readonly label: string;
+  private readonly _orgs: IPeerOrg[];
+  private readonly _servers: ChaincodeServer[] = [];
+  private readonly commitJob: FabricJob;
+  private readonly chart: FabricChart;
+  private readonly collectionsJson?: string;
+  private readonly definitionEnv: Record<string, string>;
+
+  public constructor(scope: Construct, id: string, props: ExternalChaincodeProps) {
+    super(scope, id);
+    const owner = `ExternalChaincode ${id}`;
+    this.chart = FabricChart.of(this);
+    this.name = props.name ?? id;
+    validateChaincodeName(owner, this.name);
+    this.channel = props.channel;
+    this.chart._reserve(`chaincode on channel ${this.channel.name}`, this.name, this, 'Two chaincodes on one channel need different names; to upgrade one, raise its sequence instead.');
+    this.version = props.version ?? '1.0';
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(this.version)) {
+      throw new Error(`${owner}: version "${this.version}" is not valid; use letters, digits, '.', '_', '+' or '-' (for example "1.0.2").`);
+    }
+    this.sequence = props.sequence ?? 1;
+    validateCount(owner, 'sequence', this.sequence);
+    validateCount(owner, 'replicas', props.replicas ?? 1);
+    this.label = `${this.name}_${this.version}`;
+    pinnedImage(owner, 'chaincode', props.image);
+    this._orgs = this.validateOrgs(owner, props.orgs ?? this.channel.members);
+    this.validateEndorsementPolicy(owner, props.endorsementPolicy);
+    this.collectionsJson = props.collections ? this.renderCollections(owner, props.collections) : undefined;
+    this.definitionEnv = {
+      CHANNEL: this.channel.name,
+      CC_NAME: this.name,
+      CC_VERSION: this.version,
+      CC_SEQUENCE: String(this.sequence),
+      CC_INIT_REQUIRED: String(props.initRequired ?? false),
+      CC_SIGNATURE_POLICY: props.endorsementPolicy?.signaturePolicy?.expression ?? '',
+      CC_CHANNEL_CONFIG_POLICY: props.endorsementPolicy?.channelConfigPolicy ?? '',
+      CC_COLLECTIONS_FILE: this.collectionsJson ? `${PACKAGE_DIR}/collections.json` : '',
+    };
+    for (const org of this._orgs) {
+      const server = new ChaincodeServer(this, org.name, { ...props, org, chaincode: this });
+      this._servers.push(server);
+      this.addInstallJob(server);
+    }
+    this.commitJob = this.addCommitJob();
+  }
+
+  /** Organizations that run the chaincode (a copy). */
+  public get orgs(): IPeerOrg[] {
+    return [...this._orgs];
+  }
+
+  /** The chaincode server of each organization, in the order of `orgs` (a copy). */
+  public get servers(): ChaincodeServer[] {
+    return [...this._servers];
+  }
+
+  /** Name of the Job that commits the definition. */
+  public get commitJobName(): string {
+    return this.commitJob.jobName;
+  }
+
+  /** The package ID `org`'s peers install: `label:sha256`, known at synth time. */
+  public packageId(org: IPeerOrg): string {
+    return this.serverOf(org).package.packageId;
+  }
+
+  /** The CCaaS package of `org`, as installed on its peers. */
+  public packageOf(org: IPeerOrg): CcaasPackage {
+    return this.serverOf(org).package;
+  }
+
+  /** The chaincode server `org` runs. */
+  public serverOf(org: IPeerOrg): ChaincodeServer {
+    const server = this._servers.find((candidate) => candidate.org.mspId === org.mspId);
+    if (!server) {
+      throw new Error(`ExternalChaincode ${this.node.id}: ${org.mspId} does not run chaincode ${this.name}; it runs in ${this._orgs.map((o) => o.mspId).join(', ')}.`);
+    }
+    return server;
+  }
+
+  /** @internal the collection config, as the Jobs and the server's package ConfigMap carry it. */
+  public get _collectionsJson(): string | undefined {
+    return this.collectionsJson;
+  }
+
+  private validateOrgs(owner: string, orgs: IPeerOrg[]): IPeerOrg[] {
+    if (orgs.length === 0) {
+      throw new Error(`${owner}: orgs is empty; name at least one member of channel ${this.channel.name}.`);
+    }
+    const members = this.channel.members.map((member) => member.mspId);
+    for (const org of orgs) {
+      if (!members.includes(org.mspId)) {
+        throw new Error(`${owner}: ${org.mspId} is not a member of channel ${this.channel.name} (members: ${members.join(', ')}). Add it to the channel's members or remove it from orgs.`);
+      }
+    }
+    if (new Set(orgs.map((org) => org.mspId)).size !== orgs.length) {
+      throw new Error(`${owner}: orgs lists an organization twice; list each once.`);
+    }
+    const rule = this.channel.policies.lifecycleEndorsement ?? ImplicitMetaRule.MAJORITY;
+    const needed = requiredApprovals(rule, members.length);
+    if (orgs.length < needed) {
+      throw new Error(`${owner}: only ${orgs.length} of the ${members.length} channel members approve it, but the channel's LifecycleEndorsement policy (${rule}) needs ${needed}; the commit could never succeed. Add organizations to orgs.`);
+    }
+    return [...orgs];
+  }
+
+  private validateEndorsementPolicy(owner: string, policy?: EndorsementPolicy): void {
+    if (policy?.signaturePolicy) {
+      this.requireMembers(owner, 'endorsement policy', policy.signaturePolicy);
+    }
+  }
+
+  private requireMembers(owner: string, what: string, policy: SignaturePolicy): void {
+    const members = this.channel.members.map((org) => org.mspId);
+    const unknown = policy.mspIds.filter((mspId) => !members.includes(mspId));
+    if (unknown.length > 0) {
+      throw new Error(`${owner}: the ${what} names ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is not a member' : 'are not members'} of channel ${this.channel.name} (members: ${members.join(', ')}).`);
+    }
+  }
+
+  private renderCollections(owner: string, collections: PrivateDataCollection[]): string {
+    const names = new Set<string>();
+    const rendered = collections.map((collection) => {
+      if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(collection.name) || names.has(collection.name)) {
+        throw new Error(`${owner}: collection name "${collection.name}" is invalid or used twice; use distinct names of letters, digits, '_' and '-'.`);
+      }
+      names.add(collection.name);
+      this.requireMembers(owner, `policy of collection ${collection.name}`, SignaturePolicy.parse(collection.policy));
+      const requiredPeerCount = collection.requiredPeerCount ?? 0;
+      const maxPeerCount = collection.maxPeerCount ?? 1;
+      if (requiredPeerCount < 0 || maxPeerCount < requiredPeerCount) {
+        throw new Error(`${owner}: collection ${collection.name} has requiredPeerCount ${requiredPeerCount} and maxPeerCount ${maxPeerCount}; need 0 <= requiredPeerCount <= maxPeerCount.`);
+      }
+      return {
+        name: collection.name,
+        policy: collection.policy,
+        requiredPeerCount,
+        maxPeerCount,
+        blockToLive: collection.blockToLive ?? 0,
+        memberOnlyRead: collection.memberOnlyRead ?? true,
+        memberOnlyWrite: collection.memberOnlyWrite ?? true,
+      };
+    });
+    return JSON.stringify(rendered, undefined, 2) + '\n';
+  }
+
+  private addInstallJob(server: ChaincodeServer): void {
+    const org = server.org;
+    const admin = adminAccess(org);
+    const orderers = ordererAccess(this.channel);
+    const packageId = server.package.packageId;
+    new FabricJob(this, `${org.name}-install-approve`, {
+      baseName: `cc-${this.name}-${this.channel.kubernetesName}-${org.name}-approve`.toLowerCase().replace(/_/g, '-'),
+      script: 'approve-chaincode.sh',
+      component: Component.CHAINCODE,
+      organization: org.name,
+      env: {
+        ...this.definitionEnv,
+        CC_PACKAGE_ID: packageId,
+        CC_PACKAGE_FILE: `${PACKAGE_DIR}/package.tar.gz`,
+        PEERS: org.peers.map((peer) => peer.address).join(' '),
+        ...orderers.env,
+        ...admin.env,
+      },
+      volumes: [
+        { volume: { name: 'package', configMap: { name: server.packageConfigMapName } }, mountPath: PACKAGE_DIR },
+        ...admin.volumes,
+        ...orderers.volumes,
+      ],
+      inputs: [packageId, this.collectionsJson ?? ''],
+    });
+  }
+
+  private addCommitJob(): FabricJob {
+    const committer = this._servers[0];
+    const admin = adminAccess(committer.org);
+    const orderers = ordererAccess(this.channel);
+    return new FabricJob(this, 'commit', {
+      baseName: `cc-${this.name}-${this.channel.kubernetesName}-commit`.toLowerCase().replace(/_/g, '-'),
+      script: 'commit-chaincode.sh',
+      component: Component.CHAINCODE,
+      env: {
+        ...this.definitionEnv,
+        PEERS: committer.org.peers[0].address,
+        APPROVERS: this._orgs.map((org) => org.mspId).join(' '),
+        ENDORSING_PEERS: this._orgs.map((org) => `${org.peers[0].address}=${tlsCaFile(org)}`).join(' '),
+        ...orderers.env,
+        ...admin.env,
+      },
+      volumes: [
+        // The collection config is needed to name the definition; it travels with the package.
+        ...(this.collectionsJson ? [{ volume: { name: 'package', configMap: { name: committer.packageConfigMapName } }, mountPath: PACKAGE_DIR }] : []),
+        ...admin.volumes,
+        ...publicMspAccess([...this.channel.orderers, ...this._orgs]),
+      ],
+      inputs: [this.collectionsJson ?? '', ...this._servers.map((server) => server.package.packageId)],
+    });
+  }
+}
+
+/** Props for `ChaincodeServer`. */
+export interface ChaincodeServerProps {
+  /** The chaincode it serves. */
+  readonly chaincode: ExternalChaincode;
+  /** The organization that runs it. */
+  readonly org: IPeerOrg;
+  /** Image of the server. */
+  readonly image: string;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** @default 50m/64Mi requested, 500m/256Mi limit */
+  readonly resources?: ResourceSettings;
+  /** @default none */
+  readonly env?: { [name: string]: string };
+  /** @default true */
+  readonly tls?: boolean;
+}
+
+/**
+ * The chaincode server one organization runs for an `ExternalChaincode`: a Deployment, its
+ * Service, its TLS Secret and the ConfigMap with the CCaaS package that points its peers at it.
+ * The Deployment is the default child, so `ApiObject.of(server)` is the escape hatch.
+ */
+export class ChaincodeServer extends Construct {
+  /** Service (and Deployment) name. */
+  public readonly name: string;
+  /** The organization that runs it. */
+  public readonly org: IPeerOrg;
+  /** The CCaaS package the organization's peers install. */
+  public readonly package: CcaasPackage;
+  /** Name of the ConfigMap holding the package (and the collection config, if any). */
+  public readonly packageConfigMapName: string;
+  private readonly chart: FabricChart;
+
+  public constructor(scope: Construct, id: string, props: ChaincodeServerProps) {
+    super(scope, id);
+    this.chart = FabricChart.of(this);
+    const chaincode = props.chaincode;
+    this.org = props.org;
+    this.name = chaincodeServerName(chaincode.name, chaincode.channel.kubernetesName, this.org.name);
+    this.chart._reserve('Service name', this.name, this, 'Shorten the chaincode, channel or organization name so chaincode server names stay distinct.');
+    const tls = props.tls ?? true;
+    this.package = buildCcaasPackage(chaincode.label, {
+      address: `${this.chart.fqdn(this.name)}:${Ports.CHAINCODE_SERVER}`,
+      tlsRootCertPem: tls ? this.org.certificateAuthorities.tlsCaPem : undefined,
+    });
+    const labels = componentLabels(Component.CHAINCODE, this.org.name);
+    this.packageConfigMapName = `${this.name}-package`;
+    const packageConfigMap = new kplus.ConfigMap(this, 'package', {
+      metadata: { name: this.packageConfigMapName, labels },
+      binaryData: { 'package.tar.gz': this.package.bytes.toString('base64') },
+    });
+    const collections = chaincode._collectionsJson;
+    if (collections) {
+      packageConfigMap.addData('collections.json', collections);
+    }
+    const tlsSecret = tls ? this.addTlsSecret(labels) : undefined;
+    const selector = selectorLabels('fabric-chaincode', this.name);
+    addService(this, 'service', { name: this.name, labels, selector, ports: CHAINCODE_PORTS });
+    this.node.defaultChild = this.addDeployment(props, labels, selector, tlsSecret);
+  }
+
+  private addTlsSecret(labels: Record<string, string>): string {
+    const pair = this.chart.identities.tlsIdentity(this.org, this.name, this.chart.hosts(this.name));
+    const secretName = `${this.name}-tls`;
+    opaqueSecret(this, 'tls', secretName, { [IdentityKeys.TLS_CERT]: pair.certificatePem, [IdentityKeys.TLS_KEY]: pair.privateKeyPem }, labels);
+    return secretName;
+  }
+
+  private addDeployment(props: ChaincodeServerProps, labels: Record<string, string>, selector: Record<string, string>, tlsSecret?: string): k8s.KubeDeployment {
+    const env: Record<string, string> = {
+      ...props.env,
+      CHAINCODE_ID: this.package.packageId,
+      CHAINCODE_SERVER_ADDRESS: `0.0.0.0:${Ports.CHAINCODE_SERVER}`,
+      ...(tlsSecret ? { CHAINCODE_TLS_CERT_FILE: `${SERVER_TLS_DIR}/tls.crt`, CHAINCODE_TLS_KEY_FILE: `${SERVER_TLS_DIR}/tls.key` } : {}),
+    };
+    return new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: this.name, labels },
+      spec: {
+        replicas: props.replicas ?? 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: { ...this.chart.labels, ...labels, ...selector } },
+          spec: {
+            ...podDefaults(),
+            containers: [{
+              name: 'chaincode',
+              image: props.image,
+              env: envList(env),
+              ports: containerPorts(CHAINCODE_PORTS),
+              volumeMounts: tlsSecret ? [{ name: 'tls', mountPath: SERVER_TLS_DIR, readOnly: true }] : [],
+              resources: resourceRequirements(`ExternalChaincode ${props.chaincode.node.id}`, props.resources ?? {}, DefaultResources.CHAINCODE),
+              readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(Ports.CHAINCODE_SERVER) }, periodSeconds: 10 },
+              securityContext: containerSecurity(),
+            }],
+            volumes: tlsSecret ? [tlsVolume(this.org, 'tls', tlsSecret)] : [],
+          },
+        },
+      },
+    });
+  }
+}
+
+/** How many member approvals an implicit-meta rule over `members` organizations needs. */
+function requiredApprovals(rule: ImplicitMetaRule, members: number): number {
+  switch (rule) {
+    case ImplicitMetaRule.ANY: return 1;
+    case ImplicitMetaRule.ALL: return members;
+    case ImplicitMetaRule.MAJORITY: return Math.floor(members / 2) + 1;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The label set every object Hyperkube writes carries, so that `kubectl get -l` and
+ * `kubectl apply --prune -l` can select a whole network, one component or one organization.
+ */
+
+/** The label keys Hyperkube sets. */
+export const LabelKeys = {
+  /** The network (the FabricChart's `network` name). */
+  PART_OF: 'app.kubernetes.io/part-of',
+  /** What the object is part of inside the network: peer, orderer, chaincode, channel, ... */
+  COMPONENT: 'app.kubernetes.io/component',
+  /** Always `hyperkube`. */
+  MANAGED_BY: 'app.kubernetes.io/managed-by',
+  /** The organization (its DNS-label name), where the object belongs to one. */
+  ORGANIZATION: 'hyperkube.io/organization',
+  /** Selector labels of a workload. */
+  NAME: 'app.kubernetes.io/name',
+  INSTANCE: 'app.kubernetes.io/instance',
+} as const;
+
+/** The value of `app.kubernetes.io/managed-by` on every object. */
+export const MANAGED_BY = 'hyperkube';
+
+/** The components a Hyperkube object can belong to. */
+export enum Component {
+  NAMESPACE = 'namespace',
+  SCRIPTS = 'scripts',
+  MSP = 'msp',
+  IDENTITY = 'identity',
+  PEER = 'peer',
+  ORDERER = 'orderer',
+  CHANNEL = 'channel',
+  CHAINCODE = 'chaincode',
+  CONNECTION_PROFILE = 'connection-profile',
+}
+
+/** Labels naming `component` and, when given, the organization `organization`. */
+export function componentLabels(component: Component, organization?: string): Record<string, string> {
+  return {
+    [LabelKeys.COMPONENT]: component,
+    ...(organization ? { [LabelKeys.ORGANIZATION]: organization } : {}),
+  };
+}
+
+/** The selector labels of one workload: stable for its lifetime, so they never name anything that may change. */
+export function selectorLabels(name: string, instance: string): Record<string, string> {
+  return { [LabelKeys.NAME]: name, [LabelKeys.INSTANCE]: instance };
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { FabricChart } from '../core/fabric-chart';
+import { Component, componentLabels } from '../core/labels';
+import { containerSecurity, DefaultResources, envList, podDefaults, resourceRequirements } from '../core/workload';
+import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from './script-library';
+
+/** A volume a Job needs, and where it is mounted. */
+export interface JobVolume {
+  readonly volume: k8s.Volume;
+  readonly mountPath: string;
+}
+
+/** Props for `FabricJob`. */
+export interface FabricJobProps {
+  /** Name prefix; a short hash of the whole rendered Job spec is appended. */
+  readonly baseName: string;
+  /** Script of the library the Job runs. */
+  readonly script: string;
+  /** Parameters of the script. */
+  readonly env: Record<string, string>;
+  /** Identity material, config and packages the script reads. */
+  readonly volumes: JobVolume[];
+  /**
+   * The content of what the Job reads through its volumes (configtx, packages, certificates):
+   * it is written into the pod template as a digest, so a change of any of it makes a new Job.
+   */
+  readonly inputs: string[];
+  /** Component of the network the Job works on. */
+  readonly component: Component;
+  /** Organization the Job acts for, when it acts for one. */
+  readonly organization?: string;
+}
+
+/** Where a Job's script may write. */
+const JOB_WORK_DIR = '/var/hyperledger/work';
+
+/** Pod template annotations that carry what the spec alone does not show. */
+const Annotations = {
+  SCRIPTS: 'hyperkube.io/scripts-digest',
+  INPUTS: 'hyperkube.io/inputs-digest',
+} as const;
+
+/**
+ * A Kubernetes Job named after a hash of its whole rendered spec, computed when it is written:
+ * applying an unchanged chart again changes nothing, and any change to the spec (by the app, by
+ * a newer Hyperkube, or by a JSON patch) makes a new Job, since a Job's pod template is immutable.
+ */
+class SpecHashedJob extends k8s.KubeJob {
+  public constructor(scope: Construct, id: string, private readonly baseName: string, props: k8s.KubeJobProps) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const hash = createHash('sha256').update(JSON.stringify(json.spec)).digest('hex').slice(0, 10);
+    json.metadata.name = `${this.baseName}-${hash}`;
+    return json;
+  }
+}
+
+/**
+ * A one-shot Job running one Hyperkube script in the tools image. Its default child is the Job
+ * object, so `ApiObject.of(fabricJob)` reaches it.
+ * @internal
+ */
+export class FabricJob extends Construct {
+  private readonly job: SpecHashedJob;
+
+  public constructor(scope: Construct, id: string, props: FabricJobProps) {
+    super(scope, id);
+    const chart = FabricChart.of(this);
+    const scripts = ScriptLibrary.of(chart);
+    const baseName = props.baseName.slice(0, 52).replace(/-+$/, '');
+    chart._reserve('Job name', baseName, this, 'Two Jobs would do the same thing; remove the duplicate construct.');
+    const labels = { ...componentLabels(props.component, props.organization), 'hyperkube.io/step': props.script.replace(/\.sh$/, '') };
+    this.job = new SpecHashedJob(this, 'Resource', baseName, {
+      metadata: { name: baseName, labels },
+      spec: {
+        backoffLimit: 6,
+        activeDeadlineSeconds: 3600,
+        template: {
+          metadata: {
+            labels: { ...chart.labels, ...labels },
+            annotations: {
+              [Annotations.SCRIPTS]: scripts.digest(['common.sh', props.script]),
+              [Annotations.INPUTS]: createHash('sha256').update(JSON.stringify(props.inputs)).digest('hex').slice(0, 16),
+            },
+          },
+          spec: {
+            ...podDefaults(),
+            restartPolicy: 'Never',
+            containers: [{
+              name: 'run',
+              image: chart.toolsImage,
+              command: ['bash', `${SCRIPTS_MOUNT_PATH}/${props.script}`],
+              workingDir: JOB_WORK_DIR,
+              env: envList({ ...props.env, WORK_DIR: JOB_WORK_DIR }),
+              volumeMounts: [
+                { name: 'scripts', mountPath: SCRIPTS_MOUNT_PATH, readOnly: true },
+                { name: 'work', mountPath: JOB_WORK_DIR },
+                ...props.volumes.map((entry) => ({ name: entry.volume.name, mountPath: entry.mountPath, readOnly: true })),
+              ],
+              resources: resourceRequirements(`${props.baseName} Job`, {}, DefaultResources.JOB),
+              securityContext: containerSecurity(),
+            }],
+            volumes: [scripts.volume('scripts'), { name: 'work', emptyDir: {} }, ...props.volumes.map((entry) => entry.volume)],
+          },
+        },
+      },
+    });
+  }
+
+  /** The Job's name: its base name and the hash of its rendered spec. */
+  public get jobName(): string {
+    return this.job.toJson().metadata.name;
+  }
+}

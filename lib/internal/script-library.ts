@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { FabricChart } from '../core/fabric-chart';
+import { Component, componentLabels } from '../core/labels';
+
+/** Where pods see the scripts. */
+export const SCRIPTS_MOUNT_PATH = '/var/hyperledger/scripts';
+
+/** The folder every feature's scripts live under (`lib/`, or the package's compiled `lib/`). */
+const LIBRARY_ROOT = join(__dirname, '..');
+
+/**
+ * Every script of the library by file name. Each lives beside the construct that runs it; in the
+ * pods they sit side by side in one folder, so their names must be unique.
+ */
+export function libraryScripts(): Record<string, string> {
+  const scripts: Record<string, string> = {};
+  for (const path of shellFiles(LIBRARY_ROOT)) {
+    const name = basename(path);
+    if (scripts[name] !== undefined) {
+      throw new Error(`Hyperkube has two scripts named ${name}; this is a bug in Hyperkube.`);
+    }
+    scripts[name] = readFileSync(path, 'utf8');
+  }
+  return Object.fromEntries(Object.entries(scripts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function shellFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return shellFiles(path);
+    }
+    return entry.name.endsWith('.sh') ? [path] : [];
+  });
+}
+
+const SCRIPTS = libraryScripts();
+
+/**
+ * The shell scripts Jobs and init containers run, published once per chart in one ConfigMap.
+ * @internal
+ */
+export class ScriptLibrary extends Construct {
+  /** The chart's script library, created on first use. */
+  public static of(chart: FabricChart): ScriptLibrary {
+    return (chart.node.tryFindChild('scripts') as ScriptLibrary | undefined) ?? new ScriptLibrary(chart, 'scripts');
+  }
+
+  public readonly configMapName = 'hyperkube-scripts';
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new kplus.ConfigMap(this, 'config-map', {
+      metadata: { name: this.configMapName, labels: componentLabels(Component.SCRIPTS) },
+      data: SCRIPTS,
+    });
+  }
+
+  /** Text of script `file`; throws if the library has no such script. */
+  public script(file: string): string {
+    const text = SCRIPTS[file];
+    if (text === undefined) {
+      throw new Error(`Hyperkube has no script ${file}; this is a bug in Hyperkube.`);
+    }
+    return text;
+  }
+
+  /** A short digest of `files`, written into pod templates so that a script change rolls the pods. */
+  public digest(files: string[]): string {
+    const hash = createHash('sha256');
+    for (const file of files) {
+      hash.update(file).update('\u0000').update(this.script(file)).update('\u0000');
+    }
+    return hash.digest('hex').slice(0, 16);
+  }
+
+  /** A volume with every script, executable. */
+  public volume(name: string): k8s.Volume {
+    return { name, configMap: { name: this.configMapName, defaultMode: 0o555 } };
+  }
+}

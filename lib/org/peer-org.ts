@@ -1,0 +1,175 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Component, componentLabels } from '../core/labels';
+import { validateCount, validateDnsLabel } from '../core/naming';
+import { NodeRole } from '../identity/identity-provider';
+import { addIdentitySecret } from './msp';
+import { IOrganization, Organization, OrganizationProps } from './organization';
+import { Peer, PeerSettings } from './peer';
+
+/** A peer as clients, gossip and discovery address it. */
+export interface IPeer {
+  /** Service and host name, for example `org1-peer0`. */
+  readonly name: string;
+  /** Fully qualified in-cluster host name. */
+  readonly host: string;
+  /** `host:port` of the peer endpoint (also its gossip external endpoint). */
+  readonly address: string;
+}
+
+/** A peer organization, as channels and chaincodes see it. */
+export interface IPeerOrg extends IOrganization {
+  /** The peers, in order. */
+  readonly peers: IPeer[];
+  /** The peers announced as anchor peers in channel configs. */
+  readonly anchorPeers: IPeer[];
+}
+
+/** Props for `PeerOrg`. */
+export interface PeerOrgProps extends OrganizationProps, PeerSettings {
+  /**
+   * Number of peers.
+   * @default 1
+   */
+  readonly peers?: number;
+  /**
+   * Indexes of the peers announced as anchor peers in channel configs, so other organizations
+   * and service discovery can reach this one.
+   * @default [0]
+   */
+  readonly anchorPeers?: number[];
+  /**
+   * Client identities (OU `client`) to issue, each in a Secret `<org>-<user>` for applications.
+   * More can be added with `addUser`.
+   * @default ['user1']
+   */
+  readonly users?: string[];
+}
+
+/** A client identity of a peer organization, for applications. */
+export interface ClientUser {
+  /** User name, for example `user1`. */
+  readonly name: string;
+  /** Name of the Secret holding its certificate and key (keys in `IdentityKeys`). */
+  readonly secretName: string;
+}
+
+/** A Fabric Gateway connection profile, in the common connection profile layout. */
+export interface ConnectionProfile {
+  readonly name: string;
+  readonly version: string;
+  readonly client: ConnectionProfileClient;
+  readonly organizations: { [mspId: string]: ConnectionProfileOrganization };
+  readonly peers: { [peer: string]: ConnectionProfilePeer };
+}
+
+/** The organization a connection profile's client belongs to. */
+export interface ConnectionProfileClient {
+  readonly organization: string;
+}
+
+/** An organization of a connection profile. */
+export interface ConnectionProfileOrganization {
+  readonly mspid: string;
+  readonly peers: string[];
+}
+
+/** A peer of a connection profile. */
+export interface ConnectionProfilePeer {
+  readonly url: string;
+  readonly tlsCACerts: ConnectionProfilePem;
+  readonly grpcOptions: { [option: string]: string };
+}
+
+/** A PEM certificate inside a connection profile. */
+export interface ConnectionProfilePem {
+  readonly pem: string;
+}
+
+/**
+ * A peer organization and its peers. Per peer (`peers[i]`, a `Peer` construct): a StatefulSet
+ * with a ledger volume, a Service and an identity Secret. The organization also gets client
+ * identities and a connection profile for gateway applications.
+ */
+export class PeerOrg extends Organization implements IPeerOrg {
+  /** Name of the ConfigMap holding `connection.json`. */
+  public readonly connectionProfileConfigMapName: string;
+  private readonly _peers: Peer[];
+  private readonly _anchorPeers: Peer[];
+  private readonly _users: ClientUser[] = [];
+
+  public constructor(scope: Construct, id: string, props: PeerOrgProps) {
+    super(scope, id, props, 'PeerOrg');
+    const owner = `PeerOrg ${id}`;
+    const count = props.peers ?? 1;
+    validateCount(owner, 'peers', count);
+    const anchorIndexes = validateAnchorPeers(owner, props.anchorPeers ?? [0], count);
+    this._peers = Array.from({ length: count }, (_, index) => new Peer(this, `peer${index}`, { ...props, index }));
+    this._anchorPeers = anchorIndexes.map((index) => this._peers[index]);
+    for (const user of props.users ?? ['user1']) {
+      this.addUser(user);
+    }
+    this.connectionProfileConfigMapName = `${this.name}-connection-profile`;
+    new kplus.ConfigMap(this, 'connection-profile', {
+      metadata: { name: this.connectionProfileConfigMapName, labels: componentLabels(Component.CONNECTION_PROFILE, this.name) },
+      data: { 'connection.json': JSON.stringify(this.connectionProfile(), undefined, 2) + '\n' },
+    });
+  }
+
+  /** The peers, in order (a copy). */
+  public get peers(): Peer[] {
+    return [...this._peers];
+  }
+
+  /** The anchor peers (a copy). */
+  public get anchorPeers(): Peer[] {
+    return [...this._anchorPeers];
+  }
+
+  /** The client identities (a copy); add one with `addUser`. */
+  public get users(): ClientUser[] {
+    return [...this._users];
+  }
+
+  /** Issues a client identity `name` (OU `client`) in a Secret `<org>-<name>`. */
+  public addUser(name: string): ClientUser {
+    const owner = `PeerOrg ${this.node.id}`;
+    validateDnsLabel(owner, 'user name', name, 20);
+    if (name === 'admin' || this._users.some((user) => user.name === name)) {
+      throw new Error(`${owner}: user "${name}" is listed twice or clashes with the admin identity; give each user a distinct name other than "admin".`);
+    }
+    const user = { name, secretName: `${this.name}-${name}` };
+    const identity = this.chart.identities.signingIdentity(this, user.secretName, NodeRole.CLIENT);
+    addIdentitySecret(this, `user-${name}`, this, user.secretName, identity);
+    this._users.push(user);
+    return user;
+  }
+
+  /** The connection profile for Fabric Gateway clients of this organization. */
+  public connectionProfile(): ConnectionProfile {
+    const tlsCaPem = this.certificateAuthorities.tlsCaPem;
+    return {
+      name: `${this.chart.namespace}-${this.name}`,
+      version: '1.0.0',
+      client: { organization: this.mspId },
+      organizations: { [this.mspId]: { mspid: this.mspId, peers: this._peers.map((peer) => peer.name) } },
+      peers: Object.fromEntries(this._peers.map((peer) => [peer.name, {
+        url: `grpcs://${peer.address}`,
+        tlsCACerts: { pem: tlsCaPem },
+        grpcOptions: { 'ssl-target-name-override': peer.host, 'hostnameOverride': peer.host },
+      }])),
+    };
+  }
+}
+
+function validateAnchorPeers(owner: string, indexes: number[], count: number): number[] {
+  if (indexes.length === 0) {
+    throw new Error(`${owner}: anchorPeers is empty. Name at least one peer index (for example [0]) so other organizations can find this one.`);
+  }
+  for (const index of indexes) {
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      throw new Error(`${owner}: anchor peer index ${index} does not exist; the organization has peers 0 to ${count - 1}.`);
+    }
+  }
+  return [...new Set(indexes)];
+}
