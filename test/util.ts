@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { Channel, FabricChart, Orderer, PeerOrg } from '../lib';
 import { MultiOrgNetwork } from '../apps/multi-org/network';
 import { TestNetwork, TestNetworkOptions } from '../apps/test-network/network';
 
@@ -54,4 +55,18 @@ export function secretData(secret: KubeObject): Record<string, string> {
 /** Every workload: objects with a pod template. */
 export function workloads(objects: KubeObject[]): KubeObject[] {
   return objects.filter((object) => object.spec?.template?.spec);
+}
+
+/** A pinned chaincode image for tests. */
+export const IMAGE = 'example/cc:1.0.0';
+
+/** A chart with one orderer org, three peer orgs and a channel of org1+org2. */
+export function network() {
+  const chart = new FabricChart(Testing.app(), 'net');
+  const orderer = new Orderer(chart, 'orderer', { mspId: 'OrdererMSP', consenters: 1 });
+  const org1 = new PeerOrg(chart, 'org1', { mspId: 'Org1MSP' });
+  const org2 = new PeerOrg(chart, 'org2', { mspId: 'Org2MSP' });
+  const org3 = new PeerOrg(chart, 'org3', { mspId: 'Org3MSP' });
+  const channel = new Channel(chart, 'mychannel', { orderers: [orderer], members: [org1, org2] });
+  return { chart, orderer, org1, org2, org3, channel };
 }

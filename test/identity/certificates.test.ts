@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import * as yaml from 'js-yaml';
-import { GeneratedIdentities, NodeRole } from '../lib';
-import { find, KubeObject, ofKind, secretData, synthMultiOrg, synthTestNetwork } from './util';
+import { GeneratedIdentities, NodeRole } from '../../lib';
+import { find, KubeObject, ofKind, secretData, synthMultiOrg, synthTestNetwork } from '../util';
 
 const apps = [['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]] as const;
 

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import * as yaml from 'js-yaml';
-import { find, secretData, synthMultiOrg, synthTestNetwork } from './util';
+import { find, secretData, synthMultiOrg, synthTestNetwork } from '../util';
 
 describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]] as const)('configtx of %s', (_name, synth) => {
   const { chart, objects } = synth();

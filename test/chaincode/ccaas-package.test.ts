@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { buildCcaasPackage } from '../lib';
-import { find, secretData, synthTestNetwork } from './util';
+import { buildCcaasPackage } from '../../lib';
+import { find, secretData, synthTestNetwork } from '../util';
 
 /** Reads a ustar archive independently of the library: name, size and content of each regular file. */
 function untar(archive: Buffer): Map<string, Buffer> {

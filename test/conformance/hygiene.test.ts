@@ -1,4 +1,4 @@
-import { find, KubeObject, podSpec, synthMultiOrg, synthTestNetwork, workloads } from './util';
+import { find, KubeObject, podSpec, synthMultiOrg, synthTestNetwork, workloads } from '../util';
 
 const PRIVATE_KEY = /-----BEGIN (EC |ENCRYPTED )?PRIVATE KEY-----/;
 

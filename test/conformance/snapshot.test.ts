@@ -1,4 +1,4 @@
-import { synthMultiOrg, synthTestNetwork } from './util';
+import { synthMultiOrg, synthTestNetwork } from '../util';
 
 describe('snapshots', () => {
   test('GIVEN the reference network WHEN synthesized THEN the manifests match the snapshot', () => {

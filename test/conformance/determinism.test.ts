@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthMultiOrg, synthTestNetwork } from './util';
+import { synthMultiOrg, synthTestNetwork } from '../util';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 
 function synthAppTo(app: string): Map<string, Buffer> {
   const out = mkdtempSync(join(tmpdir(), 'hyperkube-synth-'));
