@@ -5,7 +5,7 @@ import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels } from '../core/labels';
 import { validateChannelName } from '../core/naming';
 import { FabricJob, JobVolume } from '../internal/fabric-job';
-import { adminAccess, publicMspAccess, publicMspDir, tlsCaFile, tlsVolume } from '../org/msp';
+import { adminAccess, localMspVolume, publicMspAccess, publicMspDir, tlsCaFile, tlsVolume } from '../org/msp';
 import { IOrderer, IOrdererNode } from '../org/orderer';
 import { IOrganization } from '../org/organization';
 import { IPeerOrg } from '../org/peer-org';
@@ -88,9 +88,10 @@ export interface ChannelProps {
 const CHANNEL_CONFIG_DIR = '/var/hyperledger/channel';
 
 /**
- * An application channel: its genesis config rendered from the model, a Job that creates it on
- * every consenter through the channel participation API, and a Job per member organization that
- * joins its peers. Anchor peers are part of the genesis config.
+ * An application channel: its config rendered from the model; a Job that creates the channel on
+ * every consenter through the channel participation API or, when it exists, updates its config
+ * to the model (members, anchor peers, policies, batch settings, consenters) with the signatures
+ * of the chart's admins; and a Job per member organization that joins its peers.
  */
 export class Channel extends Construct implements IChannel {
   public readonly name: string;
@@ -99,7 +100,7 @@ export class Channel extends Construct implements IChannel {
   public readonly configtx: string;
   private readonly _orderers: IOrderer[];
   private readonly _members: IPeerOrg[];
-  private readonly createJob: FabricJob;
+  private readonly reconcileJob: FabricJob;
   private readonly joinJobs = new Map<string, FabricJob>();
 
   public constructor(scope: Construct, id: string, props: ChannelProps) {
@@ -132,7 +133,7 @@ export class Channel extends Construct implements IChannel {
         ...Object.fromEntries(this.consenters().map((node) => [consenterCertKey(node.name), node.tlsCertificatePem])),
       },
     });
-    this.createJob = this.addCreateJob(configMapName);
+    this.reconcileJob = this.addReconcileJob(configMapName);
     for (const org of this._members) {
       this.joinJobs.set(org.name, this.addJoinJob(org));
     }
@@ -152,9 +153,9 @@ export class Channel extends Construct implements IChannel {
     return this.name.replace(/\./g, '-');
   }
 
-  /** Name of the Job that creates the channel on the consenters. */
-  public get createJobName(): string {
-    return this.createJob.jobName;
+  /** Name of the Job that creates the channel, or updates its config to the model. */
+  public get reconcileJobName(): string {
+    return this.reconcileJob.jobName;
   }
 
   /** Name of the Job that joins `org`'s peers to the channel. */
@@ -175,25 +176,29 @@ export class Channel extends Construct implements IChannel {
     return this._orderers.flatMap((org) => org.nodes);
   }
 
-  private addCreateJob(configMapName: string): FabricJob {
+  private addReconcileJob(configMapName: string): FabricJob {
     const adminTlsDir = (org: IOrderer) => `/var/hyperledger/orderer-admins/${org.name}`;
-    const actingAdmin = adminAccess(this._orderers[0]);
+    const [actingOrg, ...otherOrderers] = this._orderers;
+    const actingAdmin = adminAccess(actingOrg);
+    const signers = [...otherOrderers, ...this._members];
     const orderers = ordererAccess(this);
-    return new FabricJob(this, 'create', {
-      baseName: `${this.kubernetesName}-create`,
-      script: 'create-channel.sh',
+    return new FabricJob(this, 'reconcile', {
+      baseName: `${this.kubernetesName}-reconcile`,
+      script: 'reconcile-channel.sh',
       component: Component.CHANNEL,
       env: {
         CHANNEL: this.name,
         CONFIGTX_DIR: CHANNEL_CONFIG_DIR,
         PROFILE: CONFIGTX_PROFILE,
         CONSENTERS: this._orderers.flatMap((org) => org.nodes.map((node) => `${node.adminAddress}=${adminTlsDir(org)}`)).join(' '),
+        SIGNERS: signers.map((org) => `${org.mspId}=${signerMspDir(org)}`).join(' '),
         ...orderers.env,
         ...actingAdmin.env,
       },
       volumes: [
         { volume: { name: 'channel-config', configMap: { name: configMapName } }, mountPath: CHANNEL_CONFIG_DIR },
         ...actingAdmin.volumes,
+        ...signers.map((org) => ({ volume: localMspVolume(org, `signer-${org.name}`, org.adminSecretName), mountPath: signerMspDir(org) })),
         ...publicMspAccess([...this._orderers, ...this._members]),
         ...this._orderers.map((org) => ({ volume: tlsVolume(org, `admin-tls-${org.name}`, org.adminSecretName), mountPath: adminTlsDir(org) })),
       ],
@@ -227,6 +232,11 @@ export function ordererAccess(channel: IChannel): { env: Record<string, string>;
     env: { ORDERERS: channel.orderers.flatMap((org) => org.nodes.map((node) => `${node.address}=${tlsCaFile(org)}`)).join(' ') },
     volumes: publicMspAccess(channel.orderers),
   };
+}
+
+/** Where the reconcile Job finds the admin MSP of an organization that signs config updates. */
+function signerMspDir(org: IOrganization): string {
+  return `/var/hyperledger/signers/${org.name}/msp`;
 }
 
 function consenterCertKey(nodeName: string): string {

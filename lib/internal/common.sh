@@ -17,19 +17,26 @@ fail() {
 }
 
 # wait_for DESCRIPTION COMMAND [ARG...]
-# Runs COMMAND until it succeeds, at most WAIT_ATTEMPTS times, logging one line per wait.
+# Runs COMMAND until it succeeds, at most WAIT_ATTEMPTS times. Each wait logs one line with the
+# last line COMMAND wrote to stderr, so the log shows the reason Fabric gave, not a guess.
 wait_for() {
   local what=$1
   shift
-  local attempt
+  local attempt reason
   for ((attempt = 1; attempt <= WAIT_ATTEMPTS; attempt++)); do
-    if "$@"; then
+    if "$@" 2>"${WORK_DIR}/wait.err"; then
       return 0
     fi
-    log "waiting for ${what} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${WAIT_SECONDS}s)"
+    reason=$(last_reason "${WORK_DIR}/wait.err")
+    log "waiting for ${what} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${WAIT_SECONDS}s)${reason:+: ${reason}}"
     sleep "${WAIT_SECONDS}"
   done
   fail "gave up waiting for ${what} after ${WAIT_ATTEMPTS} attempts"
+}
+
+# last_reason FILE: the last error line of a CLI's stderr in FILE, else its last line.
+last_reason() {
+  { grep -iE 'error|denied|forbidden|refused|unavailable' "$1" || grep -v '^[[:space:]]*$' "$1" || true; } | tail -n 1
 }
 
 # use_peer ADDRESS: points the peer CLI at the peer listening on ADDRESS (host:port).
@@ -63,7 +70,7 @@ with_any_orderer() {
 
 # fetch_genesis FILE: writes block 0 of $CHANNEL to FILE, from any orderer.
 fetch_genesis() {
-  with_any_orderer peer channel fetch 0 "$1" -c "${CHANNEL}" 2>/dev/null
+  with_any_orderer peer channel fetch 0 "$1" -c "${CHANNEL}"
 }
 
 # chaincode_definition: fills the DEFINITION array with the flags that name the definition.

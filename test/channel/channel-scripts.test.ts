@@ -6,44 +6,138 @@ const channelEnv = {
   PROFILE: 'Channel',
   CONSENTERS: 'o0:7053=/tls o1:7053=/tls',
   ORDERERS: 'o0:7050=/ca.pem o1:7050=/ca.pem',
+  SIGNERS: 'Org1MSP=/signers/org1/msp Org2MSP=/signers/org2/msp',
 };
 
-describe('create-channel.sh', () => {
-  test('GIVEN every consenter already has the channel WHEN run THEN it neither generates a block nor joins', () => {
-    const run = runWithFakes('create-channel.sh', { osnadmin: 'echo "Status: 200"', configtxgen: 'exit 1' }, channelEnv);
-    expect(run.status).toBe(0);
-    expect(run.calls.filter((c) => c.includes(' join '))).toEqual([]);
-    expect(run.calls.filter((c) => c.startsWith('configtxgen'))).toEqual([]);
-  });
+/** A channel config as configtxlator decodes it, reduced to what the reconcile logic reads. */
+function config(options: { consenters: string[]; batchTimeout?: string; members?: string[] }) {
+  return {
+    channel_group: {
+      groups: {
+        Orderer: {
+          values: {
+            BatchTimeout: { value: { timeout: options.batchTimeout ?? '2s' } },
+            ConsensusType: { value: { metadata: { consenters: options.consenters.map((host) => ({ host, port: 7050, client_tls_cert: `cert-${host}` })) } } },
+          },
+        },
+        Application: {
+          groups: Object.fromEntries((options.members ?? ['Org1MSP']).map((msp) => [msp, { values: { MSP: { value: { config: { name: msp } } } } }])),
+        },
+      },
+    },
+  };
+}
 
+/** A config block holding `config`, as `peer channel fetch config` and configtxgen write it (decoded). */
+const block = (value: object) => JSON.stringify({ data: { data: [{ payload: { data: { config: value } } }] } });
+
+/**
+ * Fakes that keep the channel in files: configtxgen renders desired.json, `peer channel fetch`
+ * returns live.json, `peer channel update` makes the update live (after UPDATE_FAILS failures
+ * that land anyway, like a lost response), and osnadmin answers from the joined-* files.
+ */
+const stateful = {
+  configtxgen: 'cp "$(dirname "$0")/fake-desired-block" "${@: -1}"',
+  configtxlator: [
+    'dir=$(dirname "$0")',
+    'arg() { local flag=$1; shift; while (($#)); do [[ $1 == "$flag" ]] && { echo "$2"; return; }; shift; done; }',
+    'case "$1" in',
+    '  proto_decode) if [[ -n $(arg --output "$@") ]]; then cp "$(arg --input "$@")" "$(arg --output "$@")"; else cat "$(arg --input "$@")"; fi;;',
+    '  proto_encode) cp "$(arg --input "$@")" "$(arg --output "$@")";;',
+    '  compute_update) if [[ $(jq -S . "$(arg --original "$@")") == "$(jq -S . "$(arg --updated "$@")")" ]]; then echo "Error: no differences detected between original and updated config" >&2; exit 1; fi',
+    '    cp "$(arg --updated "$@")" "$(arg --output "$@")";;',
+    'esac',
+  ].join('\n'),
+  peer: [
+    'dir=$(dirname "$0")',
+    'case "$*" in',
+    '  "channel fetch config"*) cp "$dir/fake-live-block" "$4";;',
+    '  "channel signconfigtx"*) echo "$CORE_PEER_LOCALMSPID" >>"$dir/signatures";;',
+    '  "channel update"*) if [[ -f $dir/refuse ]]; then cat "$dir/refuse" >&2; exit 1; fi',
+    '    jq \'{data: {data: [{payload: {data: {config: .payload.data.config_update}}}]}}\' "$4" >"$dir/fake-live-block"',
+    '    fails=$(cat "$dir/update-fails" 2>/dev/null || echo 0)',
+    '    if ((fails > 0)); then echo $((fails - 1)) >"$dir/update-fails"; echo "Error: rpc error: code = DeadlineExceeded" >&2; exit 1; fi;;',
+    'esac',
+  ].join('\n'),
+  osnadmin: [
+    'dir=$(dirname "$0")',
+    'node=$(for ((i = 1; i < $#; i++)); do [[ ${!i} == -o ]] && { j=$((i + 1)); echo "${!j%%:*}"; }; done)',
+    'case "$2" in',
+    '  list) if [[ -f $dir/joined-$node ]]; then echo "Status: 200"; echo \'{"consensusRelation":"consenter","status":"active","height":4}\'; else echo "Status: 404"; fi;;',
+    '  join) touch "$dir/joined-$node"; echo "Status: 201";;',
+    'esac',
+  ].join('\n'),
+};
+
+function reconcile(live: object, desired: object, options: { joined?: string[]; env?: Record<string, string>; files?: Record<string, string> } = {}) {
+  const joined = Object.fromEntries((options.joined ?? ['o0', 'o1']).map((node) => [`joined-${node}`, '']));
+  return runWithFakes('reconcile-channel.sh', stateful, { ...channelEnv, ...options.env },
+    { 'fake-live-block': block(live), 'fake-desired-block': block(desired), ...joined, ...options.files });
+}
+
+describe('reconcile-channel.sh', () => {
   test('GIVEN no consenter has the channel WHEN run THEN it generates one block and joins each consenter', () => {
-    const osnadmin = 'case "$2" in list) echo "Status: 404";; join) echo "Status: 201";; esac';
-    const run = runWithFakes('create-channel.sh', { osnadmin, configtxgen: 'touch "${@: -1}"' }, channelEnv);
+    const run = reconcile({}, config({ consenters: ['o0', 'o1'] }), { joined: [] });
     expect(run.status).toBe(0);
     expect(run.calls.filter((c) => c.startsWith('configtxgen'))).toHaveLength(1);
     expect(run.calls.filter((c) => c.includes('channel join'))).toHaveLength(2);
+    expect(run.calls.filter((c) => c.includes('channel update'))).toEqual([]);
   });
 
-  test('GIVEN one consenter has the channel WHEN run THEN the other joins with the fetched genesis block, not a new one', () => {
-    const osnadmin = 'if [[ "$2" == list ]]; then [[ "$*" == *o0:7053* ]] && echo "Status: 200" || echo "Status: 404"; else echo "Status: 201"; fi';
-    const run = runWithFakes('create-channel.sh', { osnadmin, configtxgen: 'exit 1', peer: 'touch "$4"' }, channelEnv);
+  test('GIVEN the live config equals the model WHEN run THEN it submits nothing and says so', () => {
+    const model = config({ consenters: ['o0', 'o1'] });
+    const run = reconcile(model, model);
     expect(run.status).toBe(0);
-    expect(run.calls.filter((c) => c.startsWith('peer channel fetch 0'))).toHaveLength(1);
-    expect(run.calls.filter((c) => c.includes('channel join'))).toEqual([expect.stringContaining('-o o1:7053')]);
+    expect(run.calls.filter((c) => c.includes('signconfigtx') || c.includes('channel update') || c.includes('channel join'))).toEqual([]);
+    expect(run.stderr).toContain('channel mychannel already matches the model; nothing to update');
   });
 
-  test('GIVEN a consenter refuses the join WHEN run THEN it fails and quotes the reply', () => {
-    const osnadmin = 'case "$2" in list) echo "Status: 404";; join) echo "Status: 400"; echo "{\\"error\\":\\"bad block\\"}";; esac';
-    const run = runWithFakes('create-channel.sh', { osnadmin, configtxgen: 'touch "${@: -1}"' }, channelEnv);
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('refused to join mychannel (status 400)');
-    expect(run.stderr).toContain('bad block');
+  test('GIVEN a new member and a new batch timeout WHEN run THEN one update, signed by every admin, logs both changes', () => {
+    const run = reconcile(config({ consenters: ['o0', 'o1'] }), config({ consenters: ['o0', 'o1'], batchTimeout: '500ms', members: ['Org1MSP', 'Org3MSP'] }));
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((c) => c.includes('channel update'))).toHaveLength(1);
+    expect(run.calls.filter((c) => c.includes('signconfigtx'))).toHaveLength(2);
+    expect(run.stderr).toContain('change: Channel/Application/Org3MSP added');
+    expect(run.stderr).toContain('change: Channel/Orderer/BatchTimeout: {"timeout":"2s"} -> {"timeout":"500ms"}');
   });
 
-  test('GIVEN an unreachable admin endpoint WHEN run THEN it waits a bounded number of times, logging each wait, then fails', () => {
-    const run = runWithFakes('create-channel.sh', { osnadmin: 'echo "connection refused" >&2; exit 1' }, channelEnv);
+  test('GIVEN two consenters to add WHEN run THEN it adds them one update at a time, joining each new node before the next', () => {
+    const run = reconcile(config({ consenters: ['o0', 'o1'] }), config({ consenters: ['o0', 'o1', 'o2', 'o3'] }),
+      { env: { CONSENTERS: 'o0:7053=/tls o1:7053=/tls o2:7053=/tls o3:7053=/tls' } });
+    expect(run.status).toBe(0);
+    const steps = run.calls.filter((c) => c.includes('channel update') || c.includes('channel join'));
+    expect(steps.map((c) => c.replace(/ .*-o (o\d):7053.*/, ' join $1').replace(/^peer channel update.*/, 'update'))).toEqual(['update', 'osnadmin join o2', 'update', 'osnadmin join o3']);
+    expect(run.stderr).toContain('change: Channel/Orderer/ConsensusType: consenters [o0,o1] -> consenters [o0,o1,o2]');
+  });
+
+  test('GIVEN a model that removes two of three consenters WHEN run THEN it refuses, saying Raft would lose quorum and what to do', () => {
+    const run = reconcile(config({ consenters: ['o0', 'o1', 'o2'] }), config({ consenters: ['o0'] }), { env: { CONSENTERS: 'o0:7053=/tls' }, joined: ['o0'] });
     expect(run.status).not.toBe(0);
-    expect(run.stderr.match(/waiting for admin endpoint of consenter o0:7053 \(attempt \d\/3/g)).toHaveLength(3);
+    expect(run.stderr).toContain('the model removes o1:7050, o2:7050 at once, keeping 1 of 3');
+    expect(run.stderr).toContain('Remove at most 1 consenter(s) per apply');
+    expect(run.calls.filter((c) => c.includes('channel update'))).toEqual([]);
+  });
+
+  test('GIVEN an update that lands but whose response is lost WHEN run THEN it sees the landed config and does not submit again', () => {
+    const run = reconcile(config({ consenters: ['o0', 'o1'] }), config({ consenters: ['o0', 'o1'], batchTimeout: '1s' }), { files: { 'update-fails': '1' } });
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((c) => c.includes('channel update'))).toHaveLength(1);
+    expect(run.stderr).toContain('DeadlineExceeded');
+    expect(run.stderr).toContain('an earlier submission of the update landed');
+  });
+
+  test('GIVEN the orderers refuse the update WHEN run THEN it fails at once with their reason', () => {
+    const refusal = 'Error: got unexpected status: BAD_REQUEST -- error applying config update to existing channel: implicit policy evaluation failed - 1 sub-policies were satisfied, but this policy requires 2';
+    const run = reconcile(config({ consenters: ['o0', 'o1'] }), config({ consenters: ['o0', 'o1'], batchTimeout: '1s' }), { files: { refuse: refusal } });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).not.toContain('waiting to submit');
+    expect(run.stderr).toContain('the orderers refused the config update of mychannel: ' + refusal);
+  });
+
+  test('GIVEN an unreachable admin endpoint WHEN run THEN it waits a bounded number of times, logging each wait with the reason, then fails', () => {
+    const run = runWithFakes('reconcile-channel.sh', { osnadmin: 'echo "Error: connection refused" >&2; exit 1' }, channelEnv);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr.match(/waiting for admin endpoint of consenter o0:7053 \(attempt \d\/3, next in 0s\): Error: connection refused/g)).toHaveLength(3);
     expect(run.stderr).toContain('gave up waiting');
   });
 });

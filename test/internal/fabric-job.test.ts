@@ -8,11 +8,11 @@ import { envOf, KubeObject, ofKind, podSpec, synthMultiOrg, synthTestNetwork } f
 describe('Jobs', () => {
   const jobNames = (objects: KubeObject[]) => ofKind(objects, 'Job').map((job) => job.metadata.name).sort();
 
-  test('GIVEN the reference network WHEN synthesized THEN it has a create Job, a join Job per org and install/approve and commit Jobs', () => {
+  test('GIVEN the reference network WHEN synthesized THEN it has a reconcile Job, a join Job per org and install/approve and commit Jobs', () => {
     const names = jobNames(synthTestNetwork().objects);
     expect(names.map((name) => name.replace(/-[0-9a-f]{10}$/, ''))).toEqual([
       'cc-basic-mychannel-commit', 'cc-basic-mychannel-org1-approve', 'cc-basic-mychannel-org2-approve',
-      'mychannel-create', 'mychannel-join-org1', 'mychannel-join-org2',
+      'mychannel-join-org1', 'mychannel-join-org2', 'mychannel-reconcile',
     ]);
   });
 
@@ -27,7 +27,7 @@ describe('Jobs', () => {
     };
     const before = build(1);
     const after = build(2);
-    expect(after.filter((name) => before.includes(name)).map((name) => name.replace(/-[0-9a-f]{10}$/, ''))).toEqual(['ch-create', 'ch-join-org1']);
+    expect(after.filter((name) => before.includes(name)).map((name) => name.replace(/-[0-9a-f]{10}$/, ''))).toEqual(['ch-join-org1', 'ch-reconcile']);
     expect(after.filter((name) => !before.includes(name)).map((name) => name.replace(/-[0-9a-f]{10}$/, ''))).toEqual(['cc-cc-ch-commit', 'cc-cc-ch-org1-approve']);
   });
 
@@ -61,21 +61,21 @@ describe('Job names', () => {
   test('GIVEN one field of a Job\'s pod template changed WHEN synthesized THEN that Job\'s name changes and no other', () => {
     const plain = synthTestNetwork();
     const patched = new TestNetwork(Testing.app(), 'test-network');
-    const createJob = patched.channel.node.findChild('create');
+    const createJob = patched.channel.node.findChild('reconcile');
     ApiObject.of(createJob).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/resources/limits/cpu', '750m'));
     const before = ofKind(plain.objects, 'Job').map((job) => job.metadata.name);
     const after = ofKind(Testing.synth(patched) as KubeObject[], 'Job').map((job) => job.metadata.name);
     const changed = after.filter((name) => !before.includes(name));
     expect(changed).toHaveLength(1);
-    expect(changed[0]).toMatch(/^mychannel-create-[0-9a-f]{10}$/);
-    expect(patched.channel.createJobName).toBe(changed[0]);
+    expect(changed[0]).toMatch(/^mychannel-reconcile-[0-9a-f]{10}$/);
+    expect(patched.channel.reconcileJobName).toBe(changed[0]);
   });
 
   test('GIVEN a Job WHEN its pod template is read THEN it carries the digest of the scripts it runs, so a script change renames it', () => {
-    const job = ofKind(synthTestNetwork().objects, 'Job').find((candidate) => candidate.metadata.name.startsWith('mychannel-create-'))!;
+    const job = ofKind(synthTestNetwork().objects, 'Job').find((candidate) => candidate.metadata.name.startsWith('mychannel-reconcile-'))!;
     const scripts = libraryScripts();
     const expected = createHash('sha256');
-    for (const file of ['common.sh', 'create-channel.sh']) {
+    for (const file of ['common.sh', 'reconcile-channel.sh']) {
       expected.update(file).update('\u0000').update(scripts[file]).update('\u0000');
     }
     expect(job.spec.template.metadata.annotations['hyperkube.io/scripts-digest']).toBe(expected.digest('hex').slice(0, 16));

@@ -17,9 +17,15 @@ export function scriptFolder(): string {
   return folder;
 }
 
-/** Runs `script` with fake Fabric CLIs on PATH; each fake appends its arguments to calls.log. */
-export function runWithFakes(script: string, fakes: Record<string, string>, env: Record<string, string>) {
+/**
+ * Runs `script` with fake Fabric CLIs on PATH; each fake appends its arguments to calls.log.
+ * `files` are written beside the fakes (their state), which find them at `$(dirname "$0")`.
+ */
+export function runWithFakes(script: string, fakes: Record<string, string>, env: Record<string, string>, files: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hyperkube-fakes-'));
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, name), content);
+  }
   for (const [name, body] of Object.entries(fakes)) {
     writeFileSync(join(dir, name), `#!/usr/bin/env bash\necho "${name} $*" >>"${dir}/calls.log"\n${body}\n`);
     chmodSync(join(dir, name), 0o755);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { libraryScripts } from '../../lib/internal/script-library';
+import { podSpec, synthMultiOrg, synthTestNetwork } from '../util';
 import { scriptFolder } from './script-runner';
 
 const scripts = Object.keys(libraryScripts());
@@ -9,8 +10,19 @@ const hasShellcheck = !spawnSync('shellcheck', ['--version']).error;
 const lintEach = hasShellcheck ? test.each(scripts) : test.skip.each(scripts);
 
 describe('the script library', () => {
-  test('GIVEN lib/ WHEN its scripts are gathered THEN every script a construct runs is there, once', () => {
-    expect(scripts).toEqual(['approve-chaincode.sh', 'commit-chaincode.sh', 'common.sh', 'create-channel.sh', 'join-channel.sh', 'peer-config.sh']);
+  test('GIVEN both apps WHEN the scripts their pods run and source are listed THEN the library has exactly those, none missing or dead', () => {
+    const library = libraryScripts();
+    const pods = [...synthTestNetwork().objects, ...synthMultiOrg().objects].filter((object) => object.spec?.template?.spec);
+    const commands = pods.flatMap((object) => [...podSpec(object).containers, ...(podSpec(object).initContainers ?? [])])
+      .flatMap((container: any) => container.command ?? []).filter((word: string) => word.startsWith('/var/hyperledger/scripts/'))
+      .map((path: string) => path.split('/').pop());
+    const used = new Set<string>(commands);
+    for (const file of [...used]) {
+      for (const match of (library[file] ?? '').matchAll(/source "\$\(dirname "\$0"\)\/([\w.-]+)"/g)) {
+        used.add(match[1]);
+      }
+    }
+    expect([...used].sort()).toEqual(Object.keys(library).sort());
   });
 
   lintEach('GIVEN %s WHEN shellcheck reads it THEN it reports nothing', (file) => {
