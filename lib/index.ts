@@ -1,5 +1,5 @@
 // The public API of Hyperkube, exported by name. Everything else is plumbing.
-export { FabricChart, type FabricChartProps, type FabricImages, DEFAULT_FABRIC_VERSION, DEFAULT_COUCHDB_VERSION } from './core/fabric-chart';
+export { FabricChart, type FabricChartProps, type FabricImages } from './core/fabric-chart';
 export { Ports } from './core/naming';
 export { LabelKeys, Component } from './core/labels';
 export type { ResourceSettings } from './core/workload';
@@ -25,4 +25,4 @@ export {
 export { buildCcaasPackage, type CcaasPackage, type CcaasConnection } from './chaincode/ccaas-package';
 
 export { type IIdentityProvider, type CertificateAuthorities, type KeyPair, NodeRole, type OrgScope } from './identity/identity-provider';
-export { GeneratedIdentities, type GeneratedIdentitiesProps, DEVELOPMENT_SEED } from './identity/generated/generated-identities';
+export { GeneratedIdentities, type GeneratedIdentitiesProps } from './identity/generated/generated-identities';

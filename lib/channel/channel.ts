@@ -110,7 +110,7 @@ export class Channel extends Construct implements IChannel {
     validateChannelName(owner, this.name);
     this._orderers = requireDistinct(owner, 'orderers', props.orderers, 'ordering organization (Orderer) to provide the consenters');
     this._members = requireDistinct(owner, 'members', props.members, 'peer organization (PeerOrg)');
-    const chart = FabricChart.of(this);
+    const chart = FabricChart.find(this);
     chart._reserve('channel name', this.name, this, 'Give each Channel a distinct name.');
     this.policies = {
       admins: props.policies?.admins ?? ImplicitMetaRule.MAJORITY,

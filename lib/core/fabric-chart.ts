@@ -10,9 +10,9 @@ import { pinnedImage, serviceFqdn, serviceHosts, validateDnsLabel } from './nami
 const FABRIC_CHART = Symbol.for('hyperkube.FabricChart');
 
 /** The Fabric release whose images the constructs use unless told otherwise. */
-export const DEFAULT_FABRIC_VERSION = '2.5.9';
+const DEFAULT_FABRIC_VERSION = '2.5.9';
 /** The CouchDB release used for peers that ask for CouchDB. */
-export const DEFAULT_COUCHDB_VERSION = '3.3.3';
+const DEFAULT_COUCHDB_VERSION = '3.3.3';
 
 /** Container images of the Fabric components. Pin them: a tag like `latest` is refused. */
 export interface FabricImages {
@@ -33,11 +33,6 @@ export interface FabricChartProps extends ChartProps {
    * @default the construct id
    */
   readonly network?: string;
-  /**
-   * Namespace of every object of the network.
-   * @default 'fabric'
-   */
-  readonly namespace?: string;
   /**
    * Whether the chart also creates its Namespace object.
    * @default true
@@ -76,13 +71,19 @@ export interface FabricChartProps extends ChartProps {
 }
 
 /**
- * A cdk8s Chart that holds one Fabric network: what every construct of the network needs once
+ * A cdk8s Chart that holds one Fabric network, in the namespace `props.namespace` (default
+ * `fabric`): what every construct of the network needs once
  * (namespace, images, identity provider, cluster domain). `Orderer`, `PeerOrg`, `Channel` and
- * `ExternalChaincode` find it with `FabricChart.of(this)`.
+ * `ExternalChaincode` find it with `FabricChart.find(this)`.
  */
 export class FabricChart extends Chart {
+  /** The Fabric release whose images the constructs use unless told otherwise. */
+  public static readonly DEFAULT_FABRIC_VERSION = DEFAULT_FABRIC_VERSION;
+  /** The CouchDB release used for peers that ask for CouchDB. */
+  public static readonly DEFAULT_COUCHDB_VERSION = DEFAULT_COUCHDB_VERSION;
+
   /** The FabricChart that `construct` belongs to; throws if it is not inside one. */
-  public static of(construct: IConstruct): FabricChart {
+  public static find(construct: IConstruct): FabricChart {
     const chart = construct.node.scopes.reverse().find(FabricChart.isFabricChart);
     if (!chart) {
       throw new Error(`${construct.node.path}: Hyperkube constructs must be created inside a FabricChart (new FabricChart(app, 'network')), which carries the namespace, images and identities they share.`);
@@ -97,7 +98,6 @@ export class FabricChart extends Chart {
     return typeof x === 'object' && x !== null && FABRIC_CHART in x;
   }
 
-  public readonly namespace: string;
   /** Name of the network: every object carries it in `app.kubernetes.io/part-of`. */
   public readonly network: string;
   public readonly clusterDomain: string;
@@ -116,7 +116,6 @@ export class FabricChart extends Chart {
     super(scope, id, { ...props, namespace, labels: { ...props.labels, [LabelKeys.PART_OF]: network, [LabelKeys.MANAGED_BY]: MANAGED_BY } });
     Object.defineProperty(this, FABRIC_CHART, { value: true });
     validateDnsLabel(`FabricChart ${id}`, 'namespace', namespace);
-    this.namespace = namespace;
     this.network = network;
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     this.fabricVersion = props.fabricVersion ?? DEFAULT_FABRIC_VERSION;
@@ -138,12 +137,12 @@ export class FabricChart extends Chart {
 
   /** The fully qualified in-cluster DNS name of Service `service`. */
   public fqdn(service: string): string {
-    return serviceFqdn(service, this.namespace, this.clusterDomain);
+    return serviceFqdn(service, this.namespace as string, this.clusterDomain);
   }
 
   /** Every name a client may use for Service `service`; TLS certificates carry them all. */
   public hosts(service: string): string[] {
-    return serviceHosts(service, this.namespace, this.clusterDomain);
+    return serviceHosts(service, this.namespace as string, this.clusterDomain);
   }
 
   /**

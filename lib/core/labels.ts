@@ -4,19 +4,21 @@
  */
 
 /** The label keys Hyperkube sets. */
-export const LabelKeys = {
+export class LabelKeys {
   /** The network (the FabricChart's `network` name). */
-  PART_OF: 'app.kubernetes.io/part-of',
+  public static readonly PART_OF = 'app.kubernetes.io/part-of';
   /** What the object is part of inside the network: peer, orderer, chaincode, channel, ... */
-  COMPONENT: 'app.kubernetes.io/component',
+  public static readonly COMPONENT = 'app.kubernetes.io/component';
   /** Always `hyperkube`. */
-  MANAGED_BY: 'app.kubernetes.io/managed-by',
+  public static readonly MANAGED_BY = 'app.kubernetes.io/managed-by';
   /** The organization (its DNS-label name), where the object belongs to one. */
-  ORGANIZATION: 'hyperkube.io/organization',
+  public static readonly ORGANIZATION = 'hyperkube.io/organization';
   /** Selector labels of a workload. */
-  NAME: 'app.kubernetes.io/name',
-  INSTANCE: 'app.kubernetes.io/instance',
-} as const;
+  public static readonly NAME = 'app.kubernetes.io/name';
+  public static readonly INSTANCE = 'app.kubernetes.io/instance';
+
+  private constructor() {}
+}
 
 /** The value of `app.kubernetes.io/managed-by` on every object. */
 export const MANAGED_BY = 'hyperkube';

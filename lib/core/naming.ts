@@ -4,15 +4,17 @@
  */
 
 /** Ports every Fabric node listens on, the same in Services, env, SANs and profiles. */
-export const Ports = {
-  PEER: 7051,
-  PEER_CHAINCODE: 7052,
-  ORDERER: 7050,
-  ORDERER_ADMIN: 7053,
-  OPERATIONS: 9443,
-  COUCHDB: 5984,
-  CHAINCODE_SERVER: 9999,
-} as const;
+export class Ports {
+  public static readonly PEER = 7051;
+  public static readonly PEER_CHAINCODE = 7052;
+  public static readonly ORDERER = 7050;
+  public static readonly ORDERER_ADMIN = 7053;
+  public static readonly OPERATIONS = 9443;
+  public static readonly COUCHDB = 5984;
+  public static readonly CHAINCODE_SERVER = 9999;
+
+  private constructor() {}
+}
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const MSP_ID = /^[A-Za-z][A-Za-z0-9._-]*$/;

@@ -70,7 +70,7 @@ export class FabricJob extends Construct {
 
   public constructor(scope: Construct, id: string, props: FabricJobProps) {
     super(scope, id);
-    const chart = FabricChart.of(this);
+    const chart = FabricChart.find(this);
     const scripts = ScriptLibrary.of(chart);
     const baseName = props.baseName.slice(0, 52).replace(/-+$/, '');
     chart._reserve('Job name', baseName, this, 'Two Jobs would do the same thing; remove the duplicate construct.');

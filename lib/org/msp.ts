@@ -8,19 +8,23 @@ import { JobVolume } from '../internal/fabric-job';
 import { IOrganization } from './organization';
 
 /** Keys of an organization's public MSP ConfigMap (`<org>-msp`). */
-export const MspKeys = {
-  SIGNING_CA: 'ca.pem',
-  TLS_CA: 'tlsca.pem',
-  CONFIG: 'config.yaml',
-} as const;
+export class MspKeys {
+  public static readonly SIGNING_CA = 'ca.pem';
+  public static readonly TLS_CA = 'tlsca.pem';
+  public static readonly CONFIG = 'config.yaml';
+
+  private constructor() {}
+}
 
 /** Keys of every identity Secret (`<org>-admin`, `<org>-<user>`, `<node>-identity`). */
-export const IdentityKeys = {
-  CERT: 'cert.pem',
-  KEY: 'key.pem',
-  TLS_CERT: 'tls.crt',
-  TLS_KEY: 'tls.key',
-} as const;
+export class IdentityKeys {
+  public static readonly CERT = 'cert.pem';
+  public static readonly KEY = 'key.pem';
+  public static readonly TLS_CERT = 'tls.crt';
+  public static readonly TLS_KEY = 'tls.key';
+
+  private constructor() {}
+}
 
 /** Where an MSP folder's files sit, relative to the folder. */
 const MspLayout = {

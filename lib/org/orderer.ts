@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels, selectorLabels } from '../core/labels';
@@ -12,7 +12,7 @@ import { addIdentitySecret, localMspVolume, tlsVolume } from './msp';
 import { IOrganization, Organization, OrganizationProps } from './organization';
 
 /** One consenter, as clients and channel configs address it. */
-export interface IOrdererNode {
+export interface IOrdererNode extends IConstruct {
   /** Service and host name, for example `orderer-node0`. */
   readonly name: string;
   /** Fully qualified in-cluster host name. */
@@ -88,7 +88,7 @@ export class Orderer extends Organization implements IOrderer {
   }
 
   /** The consenter nodes, in order (a copy). */
-  public get nodes(): OrdererNode[] {
+  public get nodes(): IOrdererNode[] {
     return [...this._nodes];
   }
 
@@ -117,7 +117,7 @@ export class OrdererNode extends Construct implements IOrdererNode {
   public constructor(org: Orderer, id: string, props: OrdererNodeProps) {
     super(org, id);
     this.org = org;
-    this.chart = FabricChart.of(this);
+    this.chart = FabricChart.find(this);
     this.name = ordererNodeName(org.name, props.index);
     this.chart._reserve('Service name', this.name, this, 'Rename one of the organizations so their node names differ.');
     this.host = this.chart.fqdn(this.name);

@@ -50,7 +50,7 @@ export abstract class Organization extends Construct implements IOrganization {
     validateDnsLabel(owner, 'name', this.name, 40);
     validateMspId(owner, props.mspId);
     this.mspId = props.mspId;
-    this.chart = FabricChart.of(this);
+    this.chart = FabricChart.find(this);
     this.chart._reserve('MSP ID', this.mspId, this, 'Every organization needs its own MSP ID.');
     this.chart._reserve('organization name', this.name, this, 'Give each organization a distinct name.');
     this.certificateAuthorities = this.chart.identities.certificateAuthorities(this);

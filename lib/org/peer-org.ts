@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Component, componentLabels } from '../core/labels';
 import { validateCount, validateDnsLabel } from '../core/naming';
 import { NodeRole } from '../identity/identity-provider';
@@ -8,7 +8,7 @@ import { IOrganization, Organization, OrganizationProps } from './organization';
 import { Peer, PeerSettings } from './peer';
 
 /** A peer as clients, gossip and discovery address it. */
-export interface IPeer {
+export interface IPeer extends IConstruct {
   /** Service and host name, for example `org1-peer0`. */
   readonly name: string;
   /** Fully qualified in-cluster host name. */
@@ -117,12 +117,12 @@ export class PeerOrg extends Organization implements IPeerOrg {
   }
 
   /** The peers, in order (a copy). */
-  public get peers(): Peer[] {
+  public get peers(): IPeer[] {
     return [...this._peers];
   }
 
   /** The anchor peers (a copy). */
-  public get anchorPeers(): Peer[] {
+  public get anchorPeers(): IPeer[] {
     return [...this._anchorPeers];
   }
 

@@ -79,7 +79,7 @@ export class Peer extends Construct implements IPeer {
   public constructor(org: PeerOrg, id: string, props: PeerProps) {
     super(org, id);
     this.org = org;
-    this.chart = FabricChart.of(this);
+    this.chart = FabricChart.find(this);
     this.name = peerName(org.name, props.index);
     this.host = this.chart.fqdn(this.name);
     this.address = `${this.host}:${Ports.PEER}`;

@@ -15,7 +15,7 @@ describe('the script library', () => {
     const pods = [...synthTestNetwork().objects, ...synthMultiOrg().objects].filter((object) => object.spec?.template?.spec);
     const commands = pods.flatMap((object) => [...podSpec(object).containers, ...(podSpec(object).initContainers ?? [])])
       .flatMap((container: any) => container.command ?? []).filter((word: string) => word.startsWith('/var/hyperledger/scripts/'))
-      .map((path: string) => path.split('/').pop());
+      .map((path: string) => path.split('/').pop() as string);
     const used = new Set<string>(commands);
     for (const file of [...used]) {
       for (const match of (library[file] ?? '').matchAll(/source "\$\(dirname "\$0"\)\/([\w.-]+)"/g)) {

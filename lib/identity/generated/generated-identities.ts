@@ -37,6 +37,9 @@ interface OrgAuthorities {
  * and a TLS CA (ECDSA P-256), and leaf certificates issued by them. The cryptogen of Hyperkube.
  */
 export class GeneratedIdentities implements IIdentityProvider {
+  /** The public development seed used when none is given: keys made from it are for development only. */
+  public static readonly DEVELOPMENT_SEED = DEVELOPMENT_SEED;
+
   private readonly seed: string;
   private readonly validity: CertificateValidity;
   private readonly authorities = new Map<string, OrgAuthorities>();
