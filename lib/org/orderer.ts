@@ -200,6 +200,8 @@ function ordererEnvironment(mspId: string): Record<string, string> {
     ORDERER_OPERATIONS_TLS_ENABLED: 'true',
     ORDERER_OPERATIONS_TLS_CERTIFICATE: tlsCert,
     ORDERER_OPERATIONS_TLS_PRIVATEKEY: tlsKey,
+    // /metrics and /logspec answer only clients with a certificate from the org's TLS CA.
+    ORDERER_OPERATIONS_TLS_CLIENTROOTCAS: tlsRoots,
     ORDERER_METRICS_PROVIDER: 'prometheus',
     ORDERER_FILELEDGER_LOCATION: ledger,
     ORDERER_CONSENSUS_WALDIR: `${ledger}/etcdraft/wal`,

@@ -224,6 +224,8 @@ function peerEnvironment(mspId: string, peer: IPeer, bootstrap: string[]): Recor
     CORE_OPERATIONS_TLS_ENABLED: 'true',
     CORE_OPERATIONS_TLS_CERT_FILE: `${PATHS.TLS}/tls.crt`,
     CORE_OPERATIONS_TLS_KEY_FILE: `${PATHS.TLS}/tls.key`,
+    // /metrics and /logspec answer only clients with a certificate from the org's TLS CA.
+    CORE_OPERATIONS_TLS_CLIENTROOTCAS_FILES: `${PATHS.TLS}/ca.crt`,
     CORE_METRICS_PROVIDER: 'prometheus',
   };
 }

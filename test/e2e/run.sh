@@ -155,24 +155,31 @@ milestone() {
   jq -r --arg re "$1" '[.items[] | select(.metadata.name | test($re)) | .status.completionTime // empty]
                        | if length == 0 then "" else max end' <<<"$2"
 }
-log "waiting up to ${JOB_TIMEOUT}s for the Jobs in ${NS}"
-deadline=$(( t_apply + JOB_TIMEOUT ))
-last=""
-while true; do
-  jobs_json=$(kc -n "${NS}" get jobs -o json)
-  total=$(jq '.items | length' <<<"${jobs_json}")
-  done_=$(jq '[.items[] | select(any(.status.conditions[]?; .type == "Complete" and .status == "True"))] | length' <<<"${jobs_json}")
-  failed=$(jq -r '.items[] | select(any(.status.conditions[]?; .type == "Failed" and .status == "True")) | .metadata.name' <<<"${jobs_json}")
-  [[ -z "${failed}" ]] || die "Job(s) failed: ${failed//$'\n'/ }"
-  if (( total > 0 && done_ == total )); then break; fi
-  if [[ "${done_}/${total}" != "${last}" ]]; then
-    log "Jobs complete: ${done_}/${total} ($(since "${t_apply}") since apply)"
-    last="${done_}/${total}"
-  fi
-  if (( total == 0 && $(date +%s) - t_apply > 120 )); then die "no Jobs appeared in namespace ${NS}"; fi
-  (( $(date +%s) < deadline )) || die "Jobs not complete after ${JOB_TIMEOUT}s (${done_}/${total})"
-  sleep 5
-done
+
+# wait_for_jobs T_APPLY: waits until every Job in the namespace is complete; dies on a failed one.
+# Leaves the last Job list in $jobs_json.
+wait_for_jobs() {
+  local t_apply=$1 deadline total done_ failed last=""
+  log "waiting up to ${JOB_TIMEOUT}s for the Jobs in ${NS}"
+  deadline=$(( t_apply + JOB_TIMEOUT ))
+  while true; do
+    jobs_json=$(kc -n "${NS}" get jobs -o json)
+    total=$(jq '.items | length' <<<"${jobs_json}")
+    done_=$(jq '[.items[] | select(any(.status.conditions[]?; .type == "Complete" and .status == "True"))] | length' <<<"${jobs_json}")
+    failed=$(jq -r '.items[] | select(any(.status.conditions[]?; .type == "Failed" and .status == "True")) | .metadata.name' <<<"${jobs_json}")
+    [[ -z "${failed}" ]] || die "Job(s) failed: ${failed//$'\n'/ }"
+    if (( total > 0 && done_ == total )); then break; fi
+    if [[ "${done_}/${total}" != "${last}" ]]; then
+      log "Jobs complete: ${done_}/${total} ($(since "${t_apply}") since apply)"
+      last="${done_}/${total}"
+    fi
+    if (( total == 0 && $(date +%s) - t_apply > 120 )); then die "no Jobs appeared in namespace ${NS}"; fi
+    (( $(date +%s) < deadline )) || die "Jobs not complete after ${JOB_TIMEOUT}s (${done_}/${total})"
+    sleep 2
+  done
+}
+
+wait_for_jobs "${t_apply}"
 timing "apply -> all Jobs complete" "$(since "${t_apply}")"
 for m in "channel joined:${JOIN_RE}" "chaincode committed:${COMMIT_RE}"; do
   at=$(milestone "${m#*:}" "${jobs_json}")
@@ -182,59 +189,81 @@ for m in "channel joined:${JOIN_RE}" "chaincode committed:${COMMIT_RE}"; do
     timing "apply -> ${m%%:*}" "n/a (no Job matches /${m#*:}/)"
   fi
 done
-jobs_before=$(jq -r '.items[] | "\(.metadata.name) \(.metadata.uid)"' <<<"${jobs_json}" | sort)
-job_pods_before=$(kc -n "${NS}" get pods -l batch.kubernetes.io/job-name -o name | sort)
 
 # ---------------------------------------------------------------- client
-if [[ "${E2E_SKIP_CLIENT:-0}" != 1 ]]; then
-  # The host reaches Services through kube-proxy; the client maps each profile host to its ClusterIP.
-  addrs=()
+# peer_addresses: "host=clusterIP:7051,..." for every peer Service, so the host can dial them.
+peer_addresses() {
+  local addrs=() name ip
   while read -r name ip; do
     addrs+=("${name}.${NS}.svc.${CLUSTER_DOMAIN}=${ip}:7051")
   done < <(kc -n "${NS}" get svc -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.clusterIP}{"\n"}{end}' \
            | awk '$1 ~ /-peer[0-9]+$/')
   (( ${#addrs[@]} )) || die "no peer Services (<org>-peerN) in ${NS}"
+  (IFS=,; echo "${addrs[*]}")
+}
+
+# client_scenario DIST LOG [CLIENT FLAGS...]: the Gateway client's create, transfer and read scenario.
+client_scenario() {
+  local dist=$1 client_log=$2
+  shift 2
+  PEER_ADDRESSES="$(peer_addresses)" node "${E2E_DIR}/client/dist/main.js" scenario \
+    --dist "${dist}" --namespace "${NS}" --channel "${E2E_CHANNEL:-mychannel}" \
+    --chaincode "${E2E_CHAINCODE:-basic}" --retry-seconds 300 "$@" 2>&1 | tee "${client_log}"
+}
+
+# first_tx_after T_APPLY T_CLIENT LOG: seconds from the apply to the client's first committed transaction.
+first_tx_after() {
+  local first
+  first=$(grep -oE 'first committed transaction [0-9.]+s' "$3" | head -1 | grep -oE '[0-9.]+' || true)
+  [[ -n "${first}" ]] && awk -v a="$(( $2 - $1 ))" -v b="${first}" 'BEGIN{printf "%.0fs", a + b}'
+}
+
+if [[ "${E2E_SKIP_CLIENT:-0}" != 1 ]]; then
   t_client=$(date +%s)
-  client_log="${STATE_ROOT}/client.log"
-  if ! PEER_ADDRESSES="$(IFS=,; echo "${addrs[*]}")" node "${E2E_DIR}/client/dist/main.js" scenario \
-        --dist "${DIST}" --namespace "${NS}" --channel "${E2E_CHANNEL:-mychannel}" \
-        --chaincode "${E2E_CHAINCODE:-basic}" --retry-seconds 300 2>&1 | tee "${client_log}"; then
-    die "client scenario failed"
-  fi
+  client_scenario "${DIST}" "${STATE_ROOT}/client.log" || die "client scenario failed"
   timing "client scenario" "$(since "${t_client}")"
-  # The client reports "first committed transaction N.NNNs after the scenario started".
-  first=$(grep -oE 'first committed transaction [0-9.]+s' "${client_log}" | head -1 | grep -oE '[0-9.]+' || true)
-  if [[ -n "${first}" ]]; then
-    timing "apply -> first committed tx" "$(awk -v a="$(( t_client - t_apply ))" -v b="${first}" 'BEGIN{printf "%.0fs", a + b}')"
-  fi
+  timing "apply -> first committed tx" "$(first_tx_after "${t_apply}" "${t_client}" "${STATE_ROOT}/client.log")"
 fi
 
 # ---------------------------------------------------------------- idempotence
-# Applying the same dist/ again must change nothing: kubectl must say "unchanged" for every
+# Applying the same manifests again must change nothing: kubectl must say "unchanged" for every
 # object, no object's resourceVersion may move, and no Job may be created or run again.
-versions() { kc get -R -f "${DIST}" -o json | jq -r '(.items // [.])[] | "\(.kind)/\(.metadata.namespace // "-")/\(.metadata.name) \(.metadata.resourceVersion)"' | sort; }
-t=$(date +%s)
-rv_before=$(versions)
-reapply=$(kc apply -R -f "${DIST}")
-rv_after=$(versions)
-moved=$(comm -13 <(echo "${rv_before}") <(echo "${rv_after}") | awk '{print $1}')
-changed=$(grep -v ' unchanged$' <<<"${reapply}" || true)
-if [[ -n "${moved}" ]]; then
-  echo "objects whose resourceVersion moved on re-apply:" >&2
-  echo "${moved}" >&2
-  die "re-applying dist/ changed objects"
+reapply_changes_nothing() {
+  local dist=$1 t rv_before reapply rv_after moved changed jobs_before job_pods_before jobs_after job_pods_after
+  versions() { kc get -R -f "${dist}" -o json | jq -r '(.items // [.])[] | "\(.kind)/\(.metadata.namespace // "-")/\(.metadata.name) \(.metadata.resourceVersion)"' | sort; }
+  t=$(date +%s)
+  jobs_before=$(kc -n "${NS}" get jobs -o json | jq -r '.items[] | "\(.metadata.name) \(.metadata.uid)"' | sort)
+  job_pods_before=$(kc -n "${NS}" get pods -l batch.kubernetes.io/job-name -o name | sort)
+  rv_before=$(versions)
+  reapply=$(kc apply -R -f "${dist}")
+  rv_after=$(versions)
+  moved=$(comm -13 <(echo "${rv_before}") <(echo "${rv_after}") | awk '{print $1}')
+  changed=$(grep -v ' unchanged$' <<<"${reapply}" || true)
+  if [[ -n "${moved}" ]]; then
+    echo "objects whose resourceVersion moved on re-apply:" >&2
+    echo "${moved}" >&2
+    die "re-applying ${dist} changed objects"
+  fi
+  if [[ -n "${changed}" ]]; then
+    echo "${changed}" >&2
+    echo "(no resourceVersion moved: kubectl sent a patch that changed nothing. For StatefulSets this is" \
+         "volumeClaimTemplates, which client-side apply replaces whole: write each template with the" \
+         "server's defaults - apiVersion: v1, kind: PersistentVolumeClaim, metadata.creationTimestamp: null," \
+         "spec.volumeMode: Filesystem, status.phase: Pending.)" >&2
+    [[ "${E2E_ALLOW_NOOP_PATCH:-0}" == 1 ]] || die "re-applying ${dist} did not report every object unchanged (above)"
+  fi
+  sleep 10
+  jobs_after=$(kc -n "${NS}" get jobs -o json | jq -r '.items[] | "\(.metadata.name) \(.metadata.uid)"' | sort)
+  job_pods_after=$(kc -n "${NS}" get pods -l batch.kubernetes.io/job-name -o name | sort)
+  [[ "${jobs_after}" == "${jobs_before}" ]] || die "Jobs changed after re-apply: $(diff <(echo "${jobs_before}") <(echo "${jobs_after}") | tr '\n' ' ')"
+  [[ "${job_pods_after}" == "${job_pods_before}" ]] || die "new Job pods after re-apply: $(comm -13 <(echo "${job_pods_before}") <(echo "${job_pods_after}") | tr '\n' ' ')"
+  timing "re-apply $(basename "${dist}"): $(wc -l <<<"${reapply}") objects unchanged, no Job re-run" "$(since "${t}")"
+}
+
+reapply_changes_nothing "${DIST}"
+
+# ---------------------------------------------------------------- evolve
+if [[ "${E2E_SKIP_EVOLVE:-0}" != 1 ]]; then
+  # shellcheck source=evolve/evolve.sh
+  . "${E2E_DIR}/evolve/evolve.sh"
 fi
-if [[ -n "${changed}" ]]; then
-  echo "${changed}" >&2
-  echo "(no resourceVersion moved: kubectl sent a patch that changed nothing. For StatefulSets this is" \
-       "volumeClaimTemplates, which client-side apply replaces whole: write each template with the" \
-       "server's defaults - apiVersion: v1, kind: PersistentVolumeClaim, metadata.creationTimestamp: null," \
-       "spec.volumeMode: Filesystem, status.phase: Pending.)" >&2
-  [[ "${E2E_ALLOW_NOOP_PATCH:-0}" == 1 ]] || die "re-applying dist/ did not report every object unchanged (above)"
-fi
-sleep 10
-jobs_after=$(kc -n "${NS}" get jobs -o json | jq -r '.items[] | "\(.metadata.name) \(.metadata.uid)"' | sort)
-job_pods_after=$(kc -n "${NS}" get pods -l batch.kubernetes.io/job-name -o name | sort)
-[[ "${jobs_after}" == "${jobs_before}" ]] || die "Jobs changed after re-apply: $(diff <(echo "${jobs_before}") <(echo "${jobs_after}") | tr '\n' ' ')"
-[[ "${job_pods_after}" == "${job_pods_before}" ]] || die "new Job pods after re-apply: $(comm -13 <(echo "${job_pods_before}") <(echo "${job_pods_after}") | tr '\n' ' ')"
-timing "re-apply: $(wc -l <<<"${reapply}") objects unchanged, no Job re-run" "$(since "${t}")"

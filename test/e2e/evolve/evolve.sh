@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# shellcheck shell=bash
+# The evolve scenario, sourced by run.sh once the reference network (v1) runs: successive
+# versions of one app (test/e2e/evolve/network.ts) applied to the same cluster with
+# `kubectl apply --prune`, each checked on the running network and re-applied without effect.
+#   v2: Org3 joins mychannel and basic, Org1 gets a second peer, a second ordering org adds two
+#       consenters, the batch timeout and basic's endorsement policy, version and image change.
+#   v3: Org2 leaves mychannel and basic.
+# Uses run.sh's kc, log, die, timing, since, wait_for_jobs, client_scenario, first_tx_after and
+# reapply_changes_nothing.
+
+EVOLVE_DIR="${STATE_ROOT}/evolve"
+PRUNE_SELECTOR="app.kubernetes.io/part-of=test-network"
+
+# The upgraded chaincode image is the reference one under a new tag, as a registry would serve it.
+ctr --address "${RUN_DIR}/containerd.sock" -n k8s.io images tag --force \
+  docker.io/hyperkube/asset-transfer-basic:1.0.0 docker.io/hyperkube/asset-transfer-basic:1.1.0 >/dev/null
+
+synth_step() {
+  rm -rf "${EVOLVE_DIR:?}/$1"
+  ( cd "${REPO}" && EVOLVE_STEP=$1 EVOLVE_OUTDIR="${EVOLVE_DIR}/$1" npx --no-install ts-node --transpile-only test/e2e/evolve/main.ts )
+}
+
+# apply_step STEP: synthesizes and applies STEP, pruning what the app no longer has; sets t_apply.
+apply_step() {
+  synth_step "$1"
+  t_apply=$(date +%s)
+  kc apply --prune -l "${PRUNE_SELECTOR}" -R -f "${EVOLVE_DIR}/$1" | grep -vE ' (unchanged|configured|created)$' || true
+}
+
+# reconcile_log STEP: the reconcile Job's log lines that say what changed.
+reconcile_log() {
+  local job
+  job=$(grep -ohE 'name: mychannel-reconcile-[0-9a-f]{10}' "${EVOLVE_DIR}/$1"/*.yaml | head -1 | awk '{print $2}')
+  kc -n "${NS}" logs "job/${job}" | grep -E 'change:|config update|consenter .* joined|matches the model' || true
+}
+
+# operations_metric SERVICE METRIC: the value of METRIC{channel="mychannel"} on a node's operations
+# endpoint, over mutual TLS: checked against the org's TLS CA, as the org admin's TLS identity.
+operations_metric() {
+  local service=$1 org=${1%-*} ip host pki="${EVOLVE_DIR}/${1%-*}-tls"
+  ip=$(kc -n "${NS}" get svc "${service}" -o jsonpath='{.spec.clusterIP}')
+  host="${service}.${NS}.svc.${CLUSTER_DOMAIN}"
+  mkdir -p "${pki}"
+  kc -n "${NS}" get configmap "${org}-msp" -o jsonpath='{.data.tlsca\.pem}' >"${pki}/ca.pem"
+  kc -n "${NS}" get secret "${org}-admin" -o jsonpath='{.data.tls\.crt}' | base64 -d >"${pki}/tls.crt"
+  kc -n "${NS}" get secret "${org}-admin" -o jsonpath='{.data.tls\.key}' | base64 -d >"${pki}/tls.key"
+  curl -sS --max-time 5 --cacert "${pki}/ca.pem" --cert "${pki}/tls.crt" --key "${pki}/tls.key" \
+    --resolve "${host}:9443:${ip}" "https://${host}:9443/metrics" \
+    | awk -v m="$2" 'index($1, m "{") == 1 && index($1, "channel=\"mychannel\"") {print $2; exit}'
+}
+
+# peer_query ORG PEER FUNCTION ARG: evaluates basic's FUNCTION(ARG) on one named peer, as ORG's admin.
+peer_query() {
+  local org=$1 peer=$2 msp="${EVOLVE_DIR}/$1-admin-msp" ip
+  mkdir -p "${msp}"/{signcerts,keystore,cacerts,tlscacerts}
+  kc -n "${NS}" get secret "${org}-admin" -o jsonpath='{.data.cert\.pem}' | base64 -d >"${msp}/signcerts/cert.pem"
+  kc -n "${NS}" get secret "${org}-admin" -o jsonpath='{.data.key\.pem}' | base64 -d >"${msp}/keystore/key.pem"
+  kc -n "${NS}" get configmap "${org}-msp" -o jsonpath='{.data.ca\.pem}' >"${msp}/cacerts/ca.pem"
+  kc -n "${NS}" get configmap "${org}-msp" -o jsonpath='{.data.tlsca\.pem}' >"${msp}/tlscacerts/tlsca.pem"
+  kc -n "${NS}" get configmap "${org}-msp" -o jsonpath='{.data.config\.yaml}' >"${msp}/config.yaml"
+  ip=$(kc -n "${NS}" get svc "${peer}" -o jsonpath='{.spec.clusterIP}')
+  FABRIC_CFG_PATH="${FABRIC_CFG_SRC}" CORE_PEER_LOCALMSPID="$(msp_id "${org}")" \
+    CORE_PEER_MSPCONFIGPATH="${msp}" CORE_PEER_TLS_ENABLED=true CORE_PEER_TLS_ROOTCERT_FILE="${msp}/tlscacerts/tlsca.pem" \
+    CORE_PEER_ADDRESS="${ip}:7051" CORE_PEER_TLS_SERVERHOSTOVERRIDE="${peer}.${NS}.svc.${CLUSTER_DOMAIN}" \
+    "${FABRIC_BIN}/peer" chaincode query -C mychannel -n basic -c "{\"Args\":[\"$3\",\"$4\"]}"
+}
+
+msp_id() { echo "Org${1#org}MSP"; }
+
+# asset_of LOG: the asset id a client scenario used.
+asset_of() { grep -oE 'asset id [^ ,]+' "$1" | head -1 | awk '{print $3}'; }
+
+# ------------------------------------------------------------------ v2
+log "evolve: applying v2"
+apply_step v2
+wait_for_jobs "${t_apply}"
+timing "v2: apply -> all Jobs complete" "$(since "${t_apply}")"
+reconcile_log v2 | sed 's/^/  v2 reconcile: /' >&2
+t_client=$(date +%s)
+client_scenario "${EVOLVE_DIR}/v2" "${EVOLVE_DIR}/client-v2.log" --org2 org3 || die "v2: client scenario (Org1 submits with Org3 endorsing, Org3 reads) failed"
+timing "v2: apply -> first tx endorsed by Org3" "$(first_tx_after "${t_apply}" "${t_client}" "${EVOLVE_DIR}/client-v2.log")"
+asset=$(asset_of "${EVOLVE_DIR}/client-v2.log")
+peer_query org1 org1-peer1 ReadAsset "${asset}" | grep -q '"Owner":"Bob"' || die "v2: org1-peer1 (the new peer) does not serve basic"
+log "v2: org1-peer1 serves basic: ReadAsset(${asset}) -> owner Bob"
+heights=""
+for attempt in $(seq 1 15); do
+  heights=$(for node in orderer-node0 orderer-node1 orderer-node2 orderer2-node0 orderer2-node1; do
+    echo "${node}=$(operations_metric "${node}" consensus_etcdraft_committed_block_number)"; done | tr '\n' ' ')
+  [[ $(tr ' ' '\n' <<<"${heights}" | grep -v '^$' | cut -d= -f2 | sort -u | wc -l) == 1 && "${heights}" != *"= "* ]] && break
+  (( attempt < 15 )) || die "v2: the five consenters do not agree on the height of mychannel: ${heights}"
+  sleep 2
+done
+log "v2: every consenter has mychannel at the same height: ${heights}"
+reapply_changes_nothing "${EVOLVE_DIR}/v2"
+
+# ------------------------------------------------------------------ v3
+log "evolve: applying v3"
+apply_step v3
+wait_for_jobs "${t_apply}"
+timing "v3: apply -> converged (all Jobs complete)" "$(since "${t_apply}")"
+reconcile_log v3 | sed 's/^/  v3 reconcile: /' >&2
+org2_before=$(operations_metric org2-peer0 ledger_blockchain_height)
+t_client=$(date +%s)
+client_scenario "${EVOLVE_DIR}/v3" "${EVOLVE_DIR}/client-v3.log" --org2 org3 || die "v3: client scenario without Org2 failed"
+timing "v3: apply -> first tx without Org2" "$(first_tx_after "${t_apply}" "${t_client}" "${EVOLVE_DIR}/client-v3.log")"
+sleep 3
+org2_after=$(operations_metric org2-peer0 ledger_blockchain_height)
+org1_after=$(operations_metric org1-peer0 ledger_blockchain_height)
+[[ -n "${org2_before}" && "${org2_after}" == "${org2_before}" ]] || die "v3: org2-peer0 still receives blocks (height ${org2_before} -> ${org2_after})"
+(( org1_after > org2_after )) || die "v3: org1-peer0 height ${org1_after} did not pass org2-peer0's ${org2_after}"
+log "v3: org2-peer0 stays at height ${org2_after} while org1-peer0 reached ${org1_after}"
+reapply_changes_nothing "${EVOLVE_DIR}/v3"
