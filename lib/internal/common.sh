@@ -16,6 +16,14 @@ fail() {
   exit 1
 }
 
+# refuse MESSAGE: ends the Job for good. Exit code 3 matches the Job's pod failure policy, so
+# Kubernetes fails the Job at once instead of retrying a change no retry can make.
+REFUSED_EXIT_CODE=3
+refuse() {
+  log "REFUSED: $*"
+  exit "${REFUSED_EXIT_CODE}"
+}
+
 # wait_for DESCRIPTION COMMAND [ARG...]
 # Runs COMMAND until it succeeds, at most WAIT_ATTEMPTS times. Each wait logs one line with the
 # last line COMMAND wrote to stderr, so the log shows the reason Fabric gave, not a guess.

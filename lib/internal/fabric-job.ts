@@ -33,6 +33,9 @@ export interface FabricJobProps {
   readonly organization?: string;
 }
 
+/** The exit code of a script's `refuse`: the Job fails at once, without retries. */
+const REFUSED_EXIT_CODE = 3;
+
 /** Where a Job's script may write. */
 const JOB_WORK_DIR = '/var/hyperledger/work';
 
@@ -80,6 +83,8 @@ export class FabricJob extends Construct {
       spec: {
         backoffLimit: 6,
         activeDeadlineSeconds: 3600,
+        // A script that meets a refusal no retry can fix exits with REFUSED_EXIT_CODE (common.sh).
+        podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'run', operator: 'In', values: [REFUSED_EXIT_CODE] } }] },
         template: {
           metadata: {
             labels: { ...chart.labels, ...labels },

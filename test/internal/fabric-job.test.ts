@@ -82,3 +82,14 @@ describe('Job names', () => {
     expect(job.spec.template.metadata.annotations['hyperkube.io/inputs-digest']).toMatch(/^[0-9a-f]{16}$/);
   });
 });
+
+describe('Job failure policy', () => {
+  test('GIVEN every Job WHEN its spec is read THEN a script exiting with the refused code fails the Job at once, and other failures retry a bounded number of times', () => {
+    const scripts = libraryScripts();
+    expect(scripts['common.sh']).toContain('REFUSED_EXIT_CODE=3');
+    for (const job of ofKind(synthTestNetwork().objects, 'Job')) {
+      expect(job.spec.podFailurePolicy).toEqual({ rules: [{ action: 'FailJob', onExitCodes: { containerName: 'run', operator: 'In', values: [3] } }] });
+      expect(job.spec.backoffLimit).toBe(6);
+    }
+  });
+});

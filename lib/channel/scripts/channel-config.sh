@@ -50,7 +50,7 @@ decode_config() {
 render_desired_config() {
   configtxgen -configPath "${CONFIGTX_DIR}" -profile "${PROFILE}" -channelID "${CHANNEL}" \
     -outputBlock "${WORK_DIR}/desired.block" 2>"${WORK_DIR}/configtxgen.err" \
-    || fail "configtxgen could not render ${CHANNEL}: $(cat "${WORK_DIR}/configtxgen.err")"
+    || refuse "configtxgen could not render ${CHANNEL}: $(cat "${WORK_DIR}/configtxgen.err")"
   decode_config "${WORK_DIR}/desired.block" "$1"
 }
 
@@ -75,7 +75,7 @@ refuse_quorum_loss() {
   local live kept removed
   read -r live kept removed <<<"${counts}"
   if ((kept * 2 <= live)); then
-    fail "refusing to change the consenters of ${CHANNEL}: the model removes ${removed} at once, keeping ${kept} of ${live}; Raft needs a majority of the current ${live} (at least $((live / 2 + 1))) to agree to each change and the removed nodes are gone. Remove at most $(((live - 1) / 2)) consenter(s) per apply, apply, wait for this Job, then remove the next."
+    refuse "refusing to change the consenters of ${CHANNEL}: the model removes ${removed} at once, keeping ${kept} of ${live}; Raft needs a majority of the current ${live} (at least $((live / 2 + 1))) to agree to each change and the removed nodes are gone. Remove at most $(((live - 1) / 2)) consenter(s) per apply, apply, wait for this Job, then remove the next."
   fi
 }
 
@@ -177,7 +177,7 @@ submit_update() {
     fi
     reason=$(last_reason "${WORK_DIR}/update.err")
     if grep -qE "${CONFIG_REFUSALS}" <<<"${reason}"; then
-      fail "the orderers refused the config update of ${CHANNEL}: ${reason}"
+      refuse "the orderers refused the config update of ${CHANNEL}: ${reason}"
     fi
     log "waiting to submit the config update of ${CHANNEL} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${WAIT_SECONDS}s): ${reason}"
     sleep "${WAIT_SECONDS}"
