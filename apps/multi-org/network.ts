@@ -26,7 +26,6 @@ export class MultiOrgNetwork extends FabricChart {
       channel: claims,
       image: BASIC_CHAINCODE_IMAGE,
       version: '2.1',
-      sequence: 2,
       endorsementPolicy: EndorsementPolicy.signature("AND('BankMSP.peer', 'InsurerMSP.peer')"),
       replicas: 2,
     });

@@ -9,11 +9,13 @@ import {
   resourceRequirements, ResourceSettings,
 } from '../core/workload';
 import { FabricJob } from '../internal/fabric-job';
+import { libraryScripts } from '../internal/script-library';
 import { adminAccess, IdentityKeys, publicMspAccess, tlsCaFile, tlsVolume } from '../org/msp';
 import { IPeerOrg } from '../org/peer-org';
 import { IChannel, ordererAccess } from '../channel/channel';
 import { EndorsementPolicy, ImplicitMetaRule, SignaturePolicy } from '../channel/policy';
 import { buildCcaasPackage, CcaasPackage } from './ccaas-package';
+import { ChaincodeDefinitionJson, CollectionConfigInput, renderDefinition } from './chaincode-definition';
 
 /** A private data collection of a chaincode. */
 export interface PrivateDataCollection {
@@ -48,8 +50,12 @@ export interface ExternalChaincodeOptions {
    */
   readonly version?: string;
   /**
-   * Definition sequence: 1 for the first definition, raised by one for every upgrade.
-   * @default 1
+   * Definition sequence. Leave it out and the Jobs number definitions themselves: they compare the
+   * chart's definition (version, endorsement policy, collections, init flag) with the committed
+   * one, and commit it as the next sequence when they differ. Set it to pin the number: the Jobs
+   * then fail, saying so, when the channel has a newer sequence committed, or when the definition
+   * changed but the sequence did not.
+   * @default - the committed sequence when the definition is unchanged, else the next one (1 on a new channel)
    */
   readonly sequence?: number;
   /**
@@ -111,13 +117,15 @@ const PACKAGE_DIR = '/var/hyperledger/chaincode';
  * A chaincode run as a service (CCaaS) on one channel. Per organization: a `ChaincodeServer`
  * (Deployment, Service, TLS Secret), the CCaaS package built at synth time (so its package ID
  * is known), and a Job that installs it on every peer and approves the definition; then one Job
- * commits it. Raising `sequence` (with a new `version` and image) upgrades it on the next apply.
+ * commits it. Change the version, image, policy or collections and re-apply: the Jobs commit the
+ * changed definition as the next sequence, and re-approve an unchanged one with a new package.
  */
 export class ExternalChaincode extends Construct {
   public readonly name: string;
   public readonly channel: IChannel;
   public readonly version: string;
-  public readonly sequence: number;
+  /** The sequence the chart pins, if it pins one. */
+  public readonly sequence?: number;
   /** Package label, `<name>_<version>`. */
   public readonly label: string;
   private readonly _orgs: IPeerOrg[];
@@ -126,32 +134,38 @@ export class ExternalChaincode extends Construct {
   private readonly chart: FabricChart;
   private readonly collectionsJson?: string;
   private readonly definitionEnv: Record<string, string>;
+  private readonly definition: ChaincodeDefinitionJson;
 
   public constructor(scope: Construct, id: string, props: ExternalChaincodeProps) {
     super(scope, id);
     const owner = `ExternalChaincode ${id}`;
-    this.chart = FabricChart.of(this);
+    this.chart = FabricChart.find(this);
     this.name = props.name ?? id;
     validateChaincodeName(owner, this.name);
     this.channel = props.channel;
-    this.chart._reserve(`chaincode on channel ${this.channel.name}`, this.name, this, 'Two chaincodes on one channel need different names; to upgrade one, raise its sequence instead.');
+    this.chart._reserve(`chaincode on channel ${this.channel.name}`, this.name, this, 'Two chaincodes on one channel need different names; to upgrade one, change its version, image or policy instead.');
     this.version = props.version ?? '1.0';
     if (!/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(this.version)) {
       throw new Error(`${owner}: version "${this.version}" is not valid; use letters, digits, '.', '_', '+' or '-' (for example "1.0.2").`);
     }
-    this.sequence = props.sequence ?? 1;
-    validateCount(owner, 'sequence', this.sequence);
+    this.sequence = props.sequence;
+    if (this.sequence !== undefined) {
+      validateCount(owner, 'sequence', this.sequence);
+    }
     validateCount(owner, 'replicas', props.replicas ?? 1);
     this.label = `${this.name}_${this.version}`;
     pinnedImage(owner, 'chaincode', props.image);
     this._orgs = this.validateOrgs(owner, props.orgs ?? this.channel.members);
     this.validateEndorsementPolicy(owner, props.endorsementPolicy);
-    this.collectionsJson = props.collections ? this.renderCollections(owner, props.collections) : undefined;
+    const collections = props.collections && props.collections.length > 0 ? this.validateCollections(owner, props.collections) : [];
+    this.collectionsJson = collections.length > 0 ? JSON.stringify(collections, undefined, 2) + '\n' : undefined;
+    this.definition = this.renderDefinition(owner, props, collections);
     this.definitionEnv = {
       CHANNEL: this.channel.name,
       CC_NAME: this.name,
       CC_VERSION: this.version,
-      CC_SEQUENCE: String(this.sequence),
+      ...(this.sequence !== undefined ? { CC_SEQUENCE: String(this.sequence) } : {}),
+      CC_DEFINITION: JSON.stringify(this.definition),
       CC_INIT_REQUIRED: String(props.initRequired ?? false),
       CC_SIGNATURE_POLICY: props.endorsementPolicy?.signaturePolicy?.expression ?? '',
       CC_CHANNEL_CONFIG_POLICY: props.endorsementPolicy?.channelConfigPolicy ?? '',
@@ -239,7 +253,27 @@ export class ExternalChaincode extends Construct {
     }
   }
 
-  private renderCollections(owner: string, collections: PrivateDataCollection[]): string {
+  /** @internal the chart's definition, in the shape the Jobs compare with the committed one. */
+  public get _definition(): ChaincodeDefinitionJson {
+    return this.definition;
+  }
+
+  /** The definition the Jobs compare; refuses, in Fabric's terms, policies Fabric's parser would refuse. */
+  private renderDefinition(owner: string, props: ExternalChaincodeProps, collections: CollectionConfigInput[]): ChaincodeDefinitionJson {
+    try {
+      return renderDefinition({
+        version: this.version,
+        initRequired: props.initRequired ?? false,
+        signaturePolicy: props.endorsementPolicy?.signaturePolicy?.expression,
+        channelConfigPolicy: props.endorsementPolicy?.channelConfigPolicy,
+        collections,
+      });
+    } catch (error) {
+      throw new Error(`${owner}: ${(error as Error).message}`);
+    }
+  }
+
+  private validateCollections(owner: string, collections: PrivateDataCollection[]): CollectionConfigInput[] {
     const names = new Set<string>();
     const rendered = collections.map((collection) => {
       if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(collection.name) || names.has(collection.name)) {
@@ -249,7 +283,13 @@ export class ExternalChaincode extends Construct {
       this.requireMembers(owner, `policy of collection ${collection.name}`, SignaturePolicy.parse(collection.policy));
       const requiredPeerCount = collection.requiredPeerCount ?? 0;
       const maxPeerCount = collection.maxPeerCount ?? 1;
-      if (requiredPeerCount < 0 || maxPeerCount < requiredPeerCount) {
+      const blockToLive = collection.blockToLive ?? 0;
+      for (const [prop, value] of Object.entries({ requiredPeerCount, maxPeerCount, blockToLive })) {
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+          throw new Error(`${owner}: collection ${collection.name} has ${prop} ${JSON.stringify(value)}; use a whole number of at least 0.`);
+        }
+      }
+      if (maxPeerCount < requiredPeerCount) {
         throw new Error(`${owner}: collection ${collection.name} has requiredPeerCount ${requiredPeerCount} and maxPeerCount ${maxPeerCount}; need 0 <= requiredPeerCount <= maxPeerCount.`);
       }
       return {
@@ -257,12 +297,12 @@ export class ExternalChaincode extends Construct {
         policy: collection.policy,
         requiredPeerCount,
         maxPeerCount,
-        blockToLive: collection.blockToLive ?? 0,
+        blockToLive,
         memberOnlyRead: collection.memberOnlyRead ?? true,
         memberOnlyWrite: collection.memberOnlyWrite ?? true,
       };
     });
-    return JSON.stringify(rendered, undefined, 2) + '\n';
+    return rendered;
   }
 
   private addInstallJob(server: ChaincodeServer): void {
@@ -288,7 +328,7 @@ export class ExternalChaincode extends Construct {
         ...admin.volumes,
         ...orderers.volumes,
       ],
-      inputs: [packageId, this.collectionsJson ?? ''],
+      inputs: [packageId, this.collectionsJson ?? '', chaincodeLibrary()],
     });
   }
 
@@ -314,7 +354,7 @@ export class ExternalChaincode extends Construct {
         ...admin.volumes,
         ...publicMspAccess([...this.channel.orderers, ...this._orgs]),
       ],
-      inputs: [this.collectionsJson ?? '', ...this._servers.map((server) => server.package.packageId)],
+      inputs: [this.collectionsJson ?? '', ...this._servers.map((server) => server.package.packageId), chaincodeLibrary()],
     });
   }
 }
@@ -355,7 +395,7 @@ export class ChaincodeServer extends Construct {
 
   public constructor(scope: Construct, id: string, props: ChaincodeServerProps) {
     super(scope, id);
-    this.chart = FabricChart.of(this);
+    this.chart = FabricChart.find(this);
     const chaincode = props.chaincode;
     this.org = props.org;
     this.name = chaincodeServerName(chaincode.name, chaincode.channel.kubernetesName, this.org.name);
@@ -420,6 +460,18 @@ export class ChaincodeServer extends Construct {
       },
     });
   }
+}
+
+/**
+ * The text of chaincode.sh, which both chaincode Jobs source: a Job's scripts digest covers only
+ * common.sh and its own script, so this goes into its inputs, and a change to it makes new Jobs.
+ */
+function chaincodeLibrary(): string {
+  const text = libraryScripts()['chaincode.sh'];
+  if (text === undefined) {
+    throw new Error('Hyperkube has no script chaincode.sh; this is a bug in Hyperkube.');
+  }
+  return text;
 }
 
 /** How many member approvals an implicit-meta rule over `members` organizations needs. */

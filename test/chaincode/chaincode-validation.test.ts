@@ -27,10 +27,24 @@ describe('chaincodes', () => {
     expect(() => new ExternalChaincode(chart, 'cc', { channel, image: IMAGE, sequence })).toThrow(/sequence must be a whole number of at least 1/);
   });
 
+  test('GIVEN an endorsement or collection policy Fabric\'s policy language refuses WHEN created THEN it is refused, naming the construct', () => {
+    const { chart, channel } = network();
+    expect(() => new ExternalChaincode(chart, 'a', { channel, image: IMAGE, endorsementPolicy: EndorsementPolicy.signature("'Org1MSP.peer'") }))
+      .toThrow(/ExternalChaincode a: signature policy "'Org1MSP.peer'" cannot be used at character 15: the policy must be a gate/);
+    expect(() => new ExternalChaincode(chart, 'b', { channel, image: IMAGE, collections: [{ name: 'c', policy: "oR('Org1MSP.member')" }] }))
+      .toThrow(/ExternalChaincode b: signature policy "oR\('Org1MSP.member'\)" cannot be used at character 1/);
+  });
+
+  test.each([['blockToLive', -1], ['maxPeerCount', 1.5], ['requiredPeerCount', '1']])('GIVEN a collection with %s %p WHEN created THEN the prop is named', (prop, value) => {
+    const { chart, channel } = network();
+    expect(() => new ExternalChaincode(chart, 'cc', { channel, image: IMAGE, collections: [{ name: 'c', policy: "OR('Org1MSP.member')", [prop]: value } as any] }))
+      .toThrow(new RegExp(`collection c has ${prop} ${JSON.stringify(value)}; use a whole number of at least 0`));
+  });
+
   test('GIVEN two chaincodes with one name on a channel WHEN created THEN the second is refused', () => {
     const { chart, channel } = network();
     new ExternalChaincode(chart, 'cc', { channel, image: IMAGE });
-    expect(() => new ExternalChaincode(chart, 'cc2', { name: 'cc', channel, image: IMAGE, sequence: 2 })).toThrow(/chaincode on channel mychannel "cc" is already used by net\/cc. .*raise its sequence/);
+    expect(() => new ExternalChaincode(chart, 'cc2', { name: 'cc', channel, image: IMAGE, sequence: 2 })).toThrow(/chaincode on channel mychannel "cc" is already used by net\/cc. .*change its version, image or policy instead/);
   });
 
   test.each([

@@ -1,45 +1,54 @@
 #!/usr/bin/env bash
-# Commits a chaincode definition once every organization that runs it has approved it, then
-# checks that the committed sequence is the one asked for.
+# Commits the chart's chaincode definition once every organization in APPROVERS has approved it
+# at the sequence it belongs at, then reads it back. Each pass reads the committed definition
+# first (chaincode.sh): when it already is the chart's, nothing is submitted, so a response lost
+# after the commit landed never makes it commit again. It exits 0 only when the committed
+# definition is the chart's.
 #
-# Env: CHANNEL, CC_NAME, CC_VERSION, CC_SEQUENCE, CC_* policy flags, PEERS (the committer's peer),
-#      APPROVERS ("MSPID ..."), ENDORSING_PEERS ("address=tlsCaFile ..."),
-#      ORDERERS ("address=tlsCaFile ..."), CORE_PEER_* of the committing org's admin.
+# Env: as chaincode.sh, plus PEERS (the committer's peer), APPROVERS ("MSPID ..."),
+#      ENDORSING_PEERS ("address=tlsCaFile ...", a peer of each approving org).
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
+# shellcheck source=chaincode.sh
+source "$(dirname "$0")/chaincode.sh"
 
-use_peer "${PEERS%% *}"
-wait_for "peer ${CORE_PEER_ADDRESS} to join ${CHANNEL}" peer_has_joined
-chaincode_definition
+COMMIT_SUBMITTED=""
 
-all_approved() {
-  local current msp
-  current=$(approvals) || return 1
-  for msp in ${APPROVERS}; do
-    if [[ "$(jq -r --arg msp "${msp}" '.[$msp] // false' <<<"${current}")" != "true" ]]; then
-      log "${msp} has not approved ${CC_NAME} sequence ${CC_SEQUENCE} yet (approvals: ${current})"
-      return 1
+# commit_pass: one pass of bringing the committed definition to the chart's.
+commit_pass() {
+  cc_read_committed || return 1
+  if [[ -n "${COMMIT_SUBMITTED}" ]] && ! { ((CC_COMMITTED_SEQUENCE > 0)) && cc_same "${CC_COMMITTED}" "${CC_DEFINITION}"; }; then
+    if ((CC_COMMITTED_SEQUENCE < COMMIT_SUBMITTED)); then
+      fail "Fabric took the commit of ${CC_NAME} sequence ${COMMIT_SUBMITTED}, but ${CORE_PEER_ADDRESS} shows sequence ${CC_COMMITTED_SEQUENCE} committed"
     fi
-  done
-}
-
-commit() {
+    cc_refuse "sequence ${CC_COMMITTED_SEQUENCE} of ${CC_NAME} is committed, but it differs from the chart: $(cc_differences "${CC_COMMITTED}" "${CC_DEFINITION}")"
+  fi
+  cc_plan
+  if [[ "${CC_UNCHANGED}" == true ]]; then
+    return 0
+  fi
+  cc_read_approvals "${CC_TARGET}" || return 1
+  local missing
+  missing=$(jq -r --arg approvers "${APPROVERS}" '. as $a | [$approvers | split(" ")[] | select(length > 0) | select($a[.] != true)] | join(" ")' <<<"${CC_APPROVALS}")
+  if [[ -n "${missing}" ]]; then
+    CC_REASON="sequence ${CC_TARGET} is not approved yet by ${missing} (approvals: ${CC_APPROVALS})"
+    return 1
+  fi
+  log "committing ${CC_NAME} sequence ${CC_TARGET} on ${CHANNEL}, approved by ${APPROVERS}: $(cc_describe_change)"
   local entry endorsers=()
   for entry in ${ENDORSING_PEERS}; do
     endorsers+=(--peerAddresses "${entry%%=*}" --tlsRootCertFiles "${entry#*=}")
   done
-  with_any_orderer peer lifecycle chaincode commit "${DEFINITION[@]}" "${endorsers[@]}"
+  cc_definition_flags "${CC_TARGET}"
+  if cc_submit peer lifecycle chaincode commit "${CC_FLAGS[@]}" "${endorsers[@]}"; then
+    COMMIT_SUBMITTED=${CC_TARGET}
+    log "Fabric took the commit of ${CC_NAME} sequence ${CC_TARGET}; reading it back"
+    return 2
+  fi
+  cc_refuse_if_final "the commit of ${CC_NAME} sequence ${CC_TARGET}"
+  return 1
 }
 
-sequence_committed() {
-  (($(committed_sequence) >= CC_SEQUENCE))
-}
-
-if sequence_committed; then
-  log "${CC_NAME} sequence $(committed_sequence) is already committed on ${CHANNEL}; nothing to do"
-  exit 0
-fi
-wait_for "approvals of ${APPROVERS}" all_approved
-wait_for "commit of ${CC_NAME} sequence ${CC_SEQUENCE}" commit
-wait_for "${CC_NAME} sequence ${CC_SEQUENCE} to show as committed" sequence_committed
-log "committed ${CC_NAME} version ${CC_VERSION} sequence ${CC_SEQUENCE} on ${CHANNEL}"
+use_peer "${PEERS%% *}"
+cc_reconcile "the chart's definition of ${CC_NAME} committed on ${CHANNEL}" commit_pass
+log "${CC_NAME} version ${CC_VERSION} sequence ${CC_TARGET} is committed on ${CHANNEL} with the chart's definition"
