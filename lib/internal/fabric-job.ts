@@ -36,6 +36,16 @@ export interface FabricJobProps {
 /** The exit code of a script's `refuse`: the Job fails at once, without retries. */
 const REFUSED_EXIT_CODE = 3;
 
+/**
+ * The pod failure policy rule that ends the Job on a refusal. The 1.27 types make
+ * `onPodConditions` required; it is optional since Kubernetes 1.28, and an empty list would be
+ * written where the API server writes none, so the rule leaves it out.
+ */
+const FAIL_JOB_WHEN_REFUSED = {
+  action: 'FailJob',
+  onExitCodes: { containerName: 'run', operator: 'In', values: [REFUSED_EXIT_CODE] },
+} as k8s.PodFailurePolicyRule;
+
 /** Where a Job's script may write. */
 const JOB_WORK_DIR = '/var/hyperledger/work';
 
@@ -84,7 +94,7 @@ export class FabricJob extends Construct {
         backoffLimit: 6,
         activeDeadlineSeconds: 3600,
         // A script that meets a refusal no retry can fix exits with REFUSED_EXIT_CODE (common.sh).
-        podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'run', operator: 'In', values: [REFUSED_EXIT_CODE] } }] },
+        podFailurePolicy: { rules: [FAIL_JOB_WHEN_REFUSED] },
         template: {
           metadata: {
             labels: { ...chart.labels, ...labels },
