@@ -80,34 +80,3 @@ with_any_orderer() {
 fetch_genesis() {
   with_any_orderer peer channel fetch 0 "$1" -c "${CHANNEL}"
 }
-
-# chaincode_definition: fills the DEFINITION array with the flags that name the definition.
-chaincode_definition() {
-  DEFINITION=(--channelID "${CHANNEL}" --name "${CC_NAME}" --version "${CC_VERSION}" --sequence "${CC_SEQUENCE}")
-  if [[ -n "${CC_SIGNATURE_POLICY:-}" ]]; then
-    DEFINITION+=(--signature-policy "${CC_SIGNATURE_POLICY}")
-  elif [[ -n "${CC_CHANNEL_CONFIG_POLICY:-}" ]]; then
-    DEFINITION+=(--channel-config-policy "${CC_CHANNEL_CONFIG_POLICY}")
-  fi
-  if [[ "${CC_INIT_REQUIRED:-false}" == "true" ]]; then
-    DEFINITION+=(--init-required)
-  fi
-  if [[ -n "${CC_COLLECTIONS_FILE:-}" ]]; then
-    DEFINITION+=(--collections-config "${CC_COLLECTIONS_FILE}")
-  fi
-}
-
-# committed_sequence: prints the committed sequence of $CC_NAME on $CHANNEL, 0 if none.
-committed_sequence() {
-  local output
-  if output=$(peer lifecycle chaincode querycommitted --channelID "${CHANNEL}" --name "${CC_NAME}" --output json 2>/dev/null); then
-    jq -r '.sequence // 0' <<<"${output}"
-  else
-    echo 0
-  fi
-}
-
-# approvals: prints the checkcommitreadiness approvals of the definition as JSON.
-approvals() {
-  peer lifecycle chaincode checkcommitreadiness "${DEFINITION[@]}" --output json 2>/dev/null | jq -c '.approvals'
-}
