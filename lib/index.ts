@@ -22,7 +22,7 @@ export {
   ExternalChaincode, type ExternalChaincodeProps, type ExternalChaincodeOptions, type PrivateDataCollection,
   ChaincodeServer, type ChaincodeServerProps,
 } from './chaincode/external-chaincode';
-export { buildCcaasPackage, type CcaasPackage, type CcaasConnection } from './chaincode/ccaas-package';
+export { CcaasPackage, type CcaasConnection } from './chaincode/ccaas-package';
 
 export { type IIdentityProvider, type CertificateAuthorities, type KeyPair, NodeRole, type OrgScope } from './identity/identity-provider';
 export { GeneratedIdentities, type GeneratedIdentitiesProps } from './identity/generated/generated-identities';

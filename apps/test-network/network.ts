@@ -31,7 +31,6 @@ export class TestNetwork extends FabricChart {
       channel: this.channel,
       image: options.chaincodeImage ?? BASIC_CHAINCODE_IMAGE,
       version: '1.0',
-      sequence: 1,
     });
   }
 }

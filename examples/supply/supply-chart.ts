@@ -20,8 +20,7 @@ export class SupplyChart extends FabricChart {
     this.orders = new ExternalChaincode(this, 'orders-cc', {
       channel,
       image: 'registry.example.com/orders-cc:1.4.0',
-      version: '1.4.0',
-      sequence: 3, // raise it by one, with a new version and image, to upgrade
+      version: '1.4.0', // change it with the image and re-apply: the Jobs commit the next sequence
       endorsementPolicy: EndorsementPolicy.signature("AND('MakerMSP.peer', 'ShopMSP.peer')"),
     });
   }

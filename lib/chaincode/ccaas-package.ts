@@ -17,30 +17,31 @@ export interface CcaasConnection {
 }
 
 /** A chaincode-as-a-service package, built byte-for-byte the same on every synth. */
-export interface CcaasPackage {
-  readonly label: string;
-  /** The tar.gz the peer installs: `metadata.json` and `code.tar.gz`. */
-  readonly bytes: Buffer;
-  /** `label:sha256(bytes)`, the ID the peer reports after install. */
-  readonly packageId: string;
-  /** The `connection.json` inside `code.tar.gz`. */
-  readonly connectionJson: string;
-}
+export class CcaasPackage {
+  /** Builds the CCaaS package labelled `label` that points the peer at `connection`. */
+  public static build(label: string, connection: CcaasConnection): CcaasPackage {
+    const connectionJson = JSON.stringify({
+      address: connection.address,
+      dial_timeout: connection.dialTimeout ?? '10s',
+      tls_required: connection.tlsRootCertPem !== undefined,
+      client_auth_required: false,
+      ...(connection.tlsRootCertPem ? { root_cert: connection.tlsRootCertPem } : {}),
+    }, undefined, 2);
+    const code = gzipSync(tarArchive([['connection.json', Buffer.from(connectionJson)]]));
+    const metadata = JSON.stringify({ type: 'ccaas', label });
+    const bytes = gzipSync(tarArchive([['metadata.json', Buffer.from(metadata)], ['code.tar.gz', code]]));
+    return new CcaasPackage(label, bytes.toString('base64'), `${label}:${createHash('sha256').update(bytes).digest('hex')}`, connectionJson);
+  }
 
-/** Builds the CCaaS package for `label` that points the peer at `connection`. */
-export function buildCcaasPackage(label: string, connection: CcaasConnection): CcaasPackage {
-  const connectionJson = JSON.stringify({
-    address: connection.address,
-    dial_timeout: connection.dialTimeout ?? '10s',
-    tls_required: connection.tlsRootCertPem !== undefined,
-    client_auth_required: false,
-    ...(connection.tlsRootCertPem ? { root_cert: connection.tlsRootCertPem } : {}),
-  }, undefined, 2);
-  const code = gzipSync(tarArchive([['connection.json', Buffer.from(connectionJson)]]));
-  const metadata = JSON.stringify({ type: 'ccaas', label });
-  const bytes = gzipSync(tarArchive([['metadata.json', Buffer.from(metadata)], ['code.tar.gz', code]]));
-  const packageId = `${label}:${createHash('sha256').update(bytes).digest('hex')}`;
-  return { label, bytes, packageId, connectionJson };
+  private constructor(
+    public readonly label: string,
+    /** The tar.gz the peer installs (`metadata.json` and `code.tar.gz`), base64-encoded. */
+    public readonly base64: string,
+    /** `label:sha256(bytes)`, the ID the peer reports after install. */
+    public readonly packageId: string,
+    /** The `connection.json` inside `code.tar.gz`. */
+    public readonly connectionJson: string,
+  ) {}
 }
 
 /** A ustar archive of regular files, owned by root, with fixed times and modes. */

@@ -14,7 +14,7 @@ import { adminAccess, IdentityKeys, publicMspAccess, tlsCaFile, tlsVolume } from
 import { IPeerOrg } from '../org/peer-org';
 import { IChannel, ordererAccess } from '../channel/channel';
 import { EndorsementPolicy, ImplicitMetaRule, SignaturePolicy } from '../channel/policy';
-import { buildCcaasPackage, CcaasPackage } from './ccaas-package';
+import { CcaasPackage } from './ccaas-package';
 import { ChaincodeDefinitionJson, CollectionConfigInput, renderDefinition } from './chaincode-definition';
 
 /** A private data collection of a chaincode. */
@@ -401,7 +401,7 @@ export class ChaincodeServer extends Construct {
     this.name = chaincodeServerName(chaincode.name, chaincode.channel.kubernetesName, this.org.name);
     this.chart._reserve('Service name', this.name, this, 'Shorten the chaincode, channel or organization name so chaincode server names stay distinct.');
     const tls = props.tls ?? true;
-    this.package = buildCcaasPackage(chaincode.label, {
+    this.package = CcaasPackage.build(chaincode.label, {
       address: `${this.chart.fqdn(this.name)}:${Ports.CHAINCODE_SERVER}`,
       tlsRootCertPem: tls ? this.org.certificateAuthorities.tlsCaPem : undefined,
     });
@@ -409,7 +409,7 @@ export class ChaincodeServer extends Construct {
     this.packageConfigMapName = `${this.name}-package`;
     const packageConfigMap = new kplus.ConfigMap(this, 'package', {
       metadata: { name: this.packageConfigMapName, labels },
-      binaryData: { 'package.tar.gz': this.package.bytes.toString('base64') },
+      binaryData: { 'package.tar.gz': this.package.base64 },
     });
     const collections = chaincode._collectionsJson;
     if (collections) {
