@@ -21,6 +21,8 @@
  * Plumbing of ExternalChaincode; not exported from the package's index.
  */
 
+import { PolicyGate, SignaturePolicy } from '../channel/policy';
+
 /** What the lifecycle fills in when an approval names no plugin (Fabric 2.5, core/chaincode/lifecycle). */
 export const DEFAULT_ENDORSEMENT_PLUGIN = 'escc';
 export const DEFAULT_VALIDATION_PLUGIN = 'vscc';
@@ -117,18 +119,6 @@ export function renderDefinition(input: DefinitionInput): ChaincodeDefinitionJso
 /** Roles of Fabric's MSPRole, by their number in the protobuf enum. */
 const ROLE_NUMBERS: Record<string, number> = { member: 0, admin: 1, client: 2, peer: 3, orderer: 4 };
 
-/** The spellings of each gate Fabric's policy language knows (it is case-sensitive in these three forms). */
-const GATES: Record<string, 'and' | 'or' | 'outof'> = {
-  And: 'and', and: 'and', AND: 'and',
-  Or: 'or', or: 'or', OR: 'or',
-  OutOf: 'outof', outof: 'outof', OUTOF: 'outof',
-};
-
-/** A principal as the policy language accepts it: MSP ID of letters, digits, '.' and '-', then a role. */
-const PRINCIPAL = /^([A-Za-z0-9.-]+)\.(admin|member|client|peer|orderer)$/;
-
-type PolicyNode = { gate: { n: number; operands: PolicyNode[] } } | { principal: { mspId: string; role: string } };
-
 /**
  * The envelope Fabric's policy language makes of `expression`, the way the peer CLI makes it: one
  * identity per principal as written (no de-duplication), numbered gate by gate from the innermost:
@@ -136,13 +126,13 @@ type PolicyNode = { gate: { n: number; operands: PolicyNode[] } } | { principal:
  * Throws, with the position, on what Fabric's parser would refuse.
  */
 export function signaturePolicyEnvelope(expression: string): SignaturePolicyJson {
-  const root = new ExpressionParser(expression).parse();
+  const root = SignaturePolicy.parse(expression)._root;
   const identities: PolicyIdentityJson[] = [];
   const rule = numberGate(root, identities);
   return { version: 0, rule, identities };
 }
 
-function numberGate(node: { gate: { n: number; operands: PolicyNode[] } }, identities: PolicyIdentityJson[]): PolicyRuleJson {
+function numberGate(node: PolicyGate, identities: PolicyIdentityJson[]): PolicyRuleJson {
   const rules: PolicyRuleJson[] = new Array(node.gate.operands.length);
   node.gate.operands.forEach((operand, index) => {
     if ('gate' in operand) {
@@ -178,99 +168,4 @@ function varint(value: number): number[] {
   }
   out.push(rest);
   return out;
-}
-
-/** Parser of Fabric's signature policy language into a tree, refusing what Fabric refuses. */
-class ExpressionParser {
-  private position = 0;
-
-  public constructor(private readonly text: string) {}
-
-  public parse(): { gate: { n: number; operands: PolicyNode[] } } {
-    this.skipSpace();
-    const root = this.node();
-    this.skipSpace();
-    if (this.position < this.text.length) {
-      this.fail(`unexpected "${this.text.slice(this.position, this.position + 10)}"`);
-    }
-    if (!('gate' in root)) {
-      this.fail('the policy must be a gate such as OR(...), AND(...) or OutOf(n, ...); Fabric does not accept a lone principal');
-    }
-    return root;
-  }
-
-  private node(): PolicyNode {
-    this.skipSpace();
-    const quote = this.text[this.position];
-    if (quote === '\'' || quote === '"') {
-      return this.principal(quote);
-    }
-    const match = /^([A-Za-z]+)\s*\(/.exec(this.text.slice(this.position));
-    const gate = match ? GATES[match[1]] : undefined;
-    if (!match || !gate) {
-      this.fail(`expected AND(...), OR(...), OutOf(n, ...) (written all upper case, all lower case, or as shown) or a quoted principal such as 'Org1MSP.peer'`);
-    }
-    this.position += match[0].length;
-    let n: number | undefined;
-    if (gate === 'outof') {
-      this.skipSpace();
-      const count = /^\d+/.exec(this.text.slice(this.position));
-      if (!count) {
-        this.fail('OutOf needs a whole number first');
-      }
-      this.position += count[0].length;
-      n = Number(count[0]);
-      this.expect(',');
-    }
-    const operands: PolicyNode[] = [];
-    do {
-      operands.push(this.node());
-    } while (this.accept(','));
-    this.expect(')');
-    if (n === undefined) {
-      n = gate === 'and' ? operands.length : 1;
-    } else if (n < 1 || n > operands.length) {
-      this.fail(`OutOf(${n}, ...) needs between 1 and ${operands.length} of its ${operands.length} operands`);
-    }
-    return { gate: { n, operands } };
-  }
-
-  private principal(quote: string): PolicyNode {
-    const end = this.text.indexOf(quote, this.position + 1);
-    if (end < 0) {
-      this.fail('a quoted principal is not closed');
-    }
-    const body = this.text.slice(this.position + 1, end);
-    const match = PRINCIPAL.exec(body);
-    if (!match) {
-      this.fail(`principal '${body}' must be 'MSPID.role', the MSP ID of letters, digits, '.' and '-', the role one of ${Object.keys(ROLE_NUMBERS).join(', ')}`);
-    }
-    this.position = end + 1;
-    return { principal: { mspId: match[1], role: match[2] } };
-  }
-
-  private expect(token: string): void {
-    if (!this.accept(token)) {
-      this.fail(`expected "${token}"`);
-    }
-  }
-
-  private accept(token: string): boolean {
-    this.skipSpace();
-    if (this.text.startsWith(token, this.position)) {
-      this.position += token.length;
-      return true;
-    }
-    return false;
-  }
-
-  private skipSpace(): void {
-    while (this.position < this.text.length && /\s/.test(this.text[this.position])) {
-      this.position++;
-    }
-  }
-
-  private fail(problem: string): never {
-    throw new Error(`signature policy "${this.text}" cannot be used at character ${this.position + 1}: ${problem}.`);
-  }
 }

@@ -159,7 +159,7 @@ export class ExternalChaincode extends Construct {
     this.validateEndorsementPolicy(owner, props.endorsementPolicy);
     const collections = props.collections && props.collections.length > 0 ? this.validateCollections(owner, props.collections) : [];
     this.collectionsJson = collections.length > 0 ? JSON.stringify(collections, undefined, 2) + '\n' : undefined;
-    this.definition = this.renderDefinition(owner, props, collections);
+    this.definition = this.renderDefinition(props, collections);
     this.definitionEnv = {
       CHANNEL: this.channel.name,
       CC_NAME: this.name,
@@ -258,19 +258,15 @@ export class ExternalChaincode extends Construct {
     return this.definition;
   }
 
-  /** The definition the Jobs compare; refuses, in Fabric's terms, policies Fabric's parser would refuse. */
-  private renderDefinition(owner: string, props: ExternalChaincodeProps, collections: CollectionConfigInput[]): ChaincodeDefinitionJson {
-    try {
-      return renderDefinition({
-        version: this.version,
-        initRequired: props.initRequired ?? false,
-        signaturePolicy: props.endorsementPolicy?.signaturePolicy?.expression,
-        channelConfigPolicy: props.endorsementPolicy?.channelConfigPolicy,
-        collections,
-      });
-    } catch (error) {
-      throw new Error(`${owner}: ${(error as Error).message}`);
-    }
+  /** The definition the Jobs compare, from policies already parsed. */
+  private renderDefinition(props: ExternalChaincodeProps, collections: CollectionConfigInput[]): ChaincodeDefinitionJson {
+    return renderDefinition({
+      version: this.version,
+      initRequired: props.initRequired ?? false,
+      signaturePolicy: props.endorsementPolicy?.signaturePolicy?.expression,
+      channelConfigPolicy: props.endorsementPolicy?.channelConfigPolicy,
+      collections,
+    });
   }
 
   private validateCollections(owner: string, collections: PrivateDataCollection[]): CollectionConfigInput[] {
@@ -280,7 +276,7 @@ export class ExternalChaincode extends Construct {
         throw new Error(`${owner}: collection name "${collection.name}" is invalid or used twice; use distinct names of letters, digits, '_' and '-'.`);
       }
       names.add(collection.name);
-      this.requireMembers(owner, `policy of collection ${collection.name}`, SignaturePolicy.parse(collection.policy));
+      this.requireMembers(owner, `policy of collection ${collection.name}`, parseCollectionPolicy(owner, collection));
       const requiredPeerCount = collection.requiredPeerCount ?? 0;
       const maxPeerCount = collection.maxPeerCount ?? 1;
       const blockToLive = collection.blockToLive ?? 0;
@@ -472,6 +468,15 @@ function chaincodeLibrary(): string {
     throw new Error('Hyperkube has no script chaincode.sh; this is a bug in Hyperkube.');
   }
   return text;
+}
+
+/** The member policy of `collection`, parsed; a policy Fabric would refuse names the construct. */
+function parseCollectionPolicy(owner: string, collection: PrivateDataCollection): SignaturePolicy {
+  try {
+    return SignaturePolicy.parse(collection.policy);
+  } catch (error) {
+    throw new Error(`${owner}: collection ${collection.name}: ${(error as Error).message}`);
+  }
 }
 
 /** How many member approvals an implicit-meta rule over `members` organizations needs. */

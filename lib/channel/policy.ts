@@ -17,21 +17,29 @@ export interface PolicyPrincipal {
 export class SignaturePolicy {
   /** Parses `expression`; throws with the position and the fix if it is not valid. */
   public static parse(expression: string): SignaturePolicy {
-    const principals = new PolicyParser(expression).parse();
-    return new SignaturePolicy(expression.trim(), principals);
+    return new SignaturePolicy(expression.trim(), new PolicyParser(expression).parse());
   }
+
+  /** Every principal the expression names, in the order written. */
+  public readonly principals: PolicyPrincipal[];
 
   private constructor(
     /** The expression as Fabric's tools take it. */
     public readonly expression: string,
-    /** Every principal the expression names. */
-    public readonly principals: PolicyPrincipal[],
-  ) {}
+    /** @internal the parsed tree, which the chaincode definition renders as Fabric stores it. */
+    public readonly _root: PolicyGate,
+  ) {
+    this.principals = principalsOf(_root);
+  }
 
   /** The MSP IDs the expression names, sorted and without repeats. */
   public get mspIds(): string[] {
     return [...new Set(this.principals.map((principal) => principal.mspId))].sort();
   }
+}
+
+function principalsOf(node: PolicyNode): PolicyPrincipal[] {
+  return 'principal' in node ? [node.principal] : node.gate.operands.flatMap(principalsOf);
 }
 
 /** How a chaincode's transactions must be endorsed. */
@@ -62,80 +70,94 @@ export class EndorsementPolicy {
   }
 }
 
-/** Recursive-descent parser of Fabric's signature policy language. */
+/** The spellings of each gate Fabric's policy language knows (it is case-sensitive in these three forms). */
+const GATES: Record<string, 'and' | 'or' | 'outof'> = {
+  And: 'and', and: 'and', AND: 'and',
+  Or: 'or', or: 'or', OR: 'or',
+  OutOf: 'outof', outof: 'outof', OUTOF: 'outof',
+};
+
+/** A principal as the policy language accepts it: MSP ID of letters, digits, '.' and '-', then a role. */
+const PRINCIPAL = /^([A-Za-z0-9.-]+)\.(admin|member|client|peer|orderer)$/;
+
+/** A gate of a parsed policy: n of its operands must be satisfied. */
+export interface PolicyGate {
+  readonly gate: { readonly n: number; readonly operands: PolicyNode[] };
+}
+
+/** A node of a parsed policy: a gate, or one principal. */
+export type PolicyNode = PolicyGate | { readonly principal: PolicyPrincipal };
+
+/** Parser of Fabric's signature policy language into a tree, refusing what Fabric refuses. */
 class PolicyParser {
   private position = 0;
-  private readonly principals: PolicyPrincipal[] = [];
 
   public constructor(private readonly text: string) {}
 
-  public parse(): PolicyPrincipal[] {
-    this.expression();
+  public parse(): PolicyGate {
+    this.skipSpace();
+    const root = this.node();
     this.skipSpace();
     if (this.position < this.text.length) {
       this.fail(`unexpected "${this.text.slice(this.position, this.position + 10)}"`);
     }
-    return this.principals;
+    if (!('gate' in root)) {
+      this.fail('the policy must be a gate such as OR(...), AND(...) or OutOf(n, ...); Fabric does not accept a lone principal');
+    }
+    return root;
   }
 
-  /** Parses one expression: a quoted principal, or an operator over sub-expressions. */
-  private expression(): void {
+  private node(): PolicyNode {
     this.skipSpace();
     const quote = this.text[this.position];
     if (quote === '\'' || quote === '"') {
-      this.principal(quote);
-      return;
+      return this.principal(quote);
     }
-    const operator = /^(AND|OR|OutOf)\s*\(/i.exec(this.text.slice(this.position));
-    if (!operator) {
-      this.fail('expected AND(...), OR(...), OutOf(n, ...) or a quoted principal such as \'Org1MSP.peer\'');
+    const match = /^([A-Za-z]+)\s*\(/.exec(this.text.slice(this.position));
+    const gate = match ? GATES[match[1]] : undefined;
+    if (!match || !gate) {
+      this.fail(`expected AND(...), OR(...), OutOf(n, ...) (written all upper case, all lower case, or as shown) or a quoted principal such as 'Org1MSP.peer'`);
     }
-    this.position += operator[0].length;
-    let required: number | undefined;
-    if (operator[1].toLowerCase() === 'outof') {
-      required = this.integer();
+    this.position += match[0].length;
+    let n: number | undefined;
+    if (gate === 'outof') {
+      this.skipSpace();
+      const count = /^\d+/.exec(this.text.slice(this.position));
+      if (!count) {
+        this.fail('OutOf needs a whole number first');
+      }
+      this.position += count[0].length;
+      n = Number(count[0]);
       this.expect(',');
     }
-    let operands = 0;
+    const operands: PolicyNode[] = [];
     do {
-      this.expression();
-      operands++;
-      this.skipSpace();
+      operands.push(this.node());
     } while (this.accept(','));
     this.expect(')');
-    if (required !== undefined && (required < 1 || required > operands)) {
-      this.fail(`OutOf(${required}, ...) needs between 1 and ${operands} of its ${operands} operands`);
+    if (n === undefined) {
+      n = gate === 'and' ? operands.length : 1;
+    } else if (n < 1 || n > operands.length) {
+      this.fail(`OutOf(${n}, ...) needs between 1 and ${operands.length} of its ${operands.length} operands`);
     }
+    return { gate: { n, operands } };
   }
 
-  private principal(quote: string): void {
+  private principal(quote: string): PolicyNode {
     const end = this.text.indexOf(quote, this.position + 1);
     if (end < 0) {
       this.fail('a quoted principal is not closed');
     }
     const body = this.text.slice(this.position + 1, end);
-    const dot = body.lastIndexOf('.');
-    const mspId = body.slice(0, dot);
-    const role = body.slice(dot + 1);
-    if (dot <= 0 || !(ROLES as readonly string[]).includes(role)) {
-      this.fail(`principal '${body}' must be 'MSPID.role' with role one of ${ROLES.join(', ')}`);
-    }
-    this.principals.push({ mspId, role: role as PolicyPrincipal['role'] });
-    this.position = end + 1;
-  }
-
-  private integer(): number {
-    this.skipSpace();
-    const match = /^\d+/.exec(this.text.slice(this.position));
+    const match = PRINCIPAL.exec(body);
     if (!match) {
-      this.fail('OutOf needs a whole number first');
+      this.fail(`principal '${body}' must be 'MSPID.role', the MSP ID of letters, digits, '.' and '-', the role one of ${ROLES.join(', ')}`);
     }
-    this.position += match[0].length;
-    return Number(match[0]);
+    this.position = end + 1;
+    return { principal: { mspId: match[1], role: match[2] as PolicyPrincipal['role'] } };
   }
 
   private expect(token: string): void {
-    this.skipSpace();
     if (!this.accept(token)) {
       this.fail(`expected "${token}"`);
     }
