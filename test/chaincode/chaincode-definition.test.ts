@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChaincodeDefinitionJson, DefinitionInput, mspRole, renderDefinition, signaturePolicyEnvelope } from '../../lib/chaincode/chaincode-definition';
-import { scriptFolder } from '../internal/script-runner';
+import { scriptFolder, toolPath } from '../internal/script-runner';
 
 /**
  * The fixtures in fixtures/fabric-2.5.9 are what Fabric 2.5.9's own code prints for the inputs
@@ -47,7 +47,7 @@ function canonical(answerFile: string, decodedFile: string): { definition: Chain
   const result = spawnSync('bash', ['-c', 'source "$0/common.sh"; source "$0/chaincode.sh"; cc_canonical "$1"', scriptFolder(), join(FIXTURES, answerFile)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: `${dir}:${process.env.PATH}`, WORK_DIR: dir },
+    env: { PATH: `${dir}:${toolPath()}`, WORK_DIR: dir },
   });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
@@ -58,7 +58,7 @@ function differences(from: ChaincodeDefinitionJson, to: ChaincodeDefinitionJson)
   const result = spawnSync('bash', ['-c', 'source "$0/common.sh"; source "$0/chaincode.sh"; cc_differences "$1" "$2"', scriptFolder(), JSON.stringify(from), JSON.stringify(to)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, WORK_DIR: tmpdir() },
+    env: { PATH: toolPath(), WORK_DIR: tmpdir() },
   });
   expect(result.stderr).toBe('');
   return result.stdout.trim();

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChaincodeDefinitionJson, PolicyRuleJson, SignaturePolicyJson } from '../../lib/chaincode/chaincode-definition';
-import { scriptFolder } from '../internal/script-runner';
+import { scriptFolder, toolPath } from '../internal/script-runner';
 
 /**
  * A fake `peer` that keeps a channel's lifecycle state in files, as Fabric 2.5 does in its
@@ -209,7 +209,7 @@ export class FakeFabric {
     const result = spawnSync('bash', [join(scriptFolder(), script)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { WAIT_ATTEMPTS: '4', WAIT_SECONDS: '0', ...env, PATH: `${this.dir}:${process.env.PATH}`, WORK_DIR: this.dir },
+      env: { WAIT_ATTEMPTS: '4', WAIT_SECONDS: '0', ...env, PATH: `${this.dir}:${toolPath()}`, WORK_DIR: this.dir },
     });
     return { status: result.status, stderr: result.stderr, calls: this.calls().slice(before) };
   }
