@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { Channel, FabricChart, Orderer, PeerOrg } from '../lib';
+import { Channel, FabricChart, FabricChartProps, GeneratedIdentities, Orderer, PeerOrg } from '../lib';
 import { MultiOrgNetwork } from '../apps/multi-org/network';
 import { TestNetwork, TestNetworkOptions } from '../apps/test-network/network';
 
@@ -11,15 +11,28 @@ export interface KubeObject {
   [key: string]: any;
 }
 
+/**
+ * Identities from the public development seed, named on purpose: the same keys as the default,
+ * without the warning synth writes when an app names no seed.
+ */
+export function developmentIdentities(): GeneratedIdentities {
+  return new GeneratedIdentities({ seed: GeneratedIdentities.DEVELOPMENT_SEED });
+}
+
+/** A FabricChart in a new app, with development identities named on purpose. */
+export function testChart(id = 'net', props: FabricChartProps = {}): FabricChart {
+  return new FabricChart(Testing.app(), id, { identities: developmentIdentities(), ...props });
+}
+
 /** Synthesizes the reference network and returns the chart with its manifests. */
 export function synthTestNetwork(options: TestNetworkOptions = {}): { chart: TestNetwork; objects: KubeObject[] } {
-  const chart = new TestNetwork(Testing.app(), 'test-network', options);
+  const chart = new TestNetwork(Testing.app(), 'test-network', { identities: developmentIdentities(), ...options });
   return { chart, objects: Testing.synth(chart) as KubeObject[] };
 }
 
 /** Synthesizes the multi-organization app. */
 export function synthMultiOrg(): { chart: MultiOrgNetwork; objects: KubeObject[] } {
-  const chart = new MultiOrgNetwork(Testing.app(), 'multi-org');
+  const chart = new MultiOrgNetwork(Testing.app(), 'multi-org', { identities: developmentIdentities() });
   return { chart, objects: Testing.synth(chart) as KubeObject[] };
 }
 
@@ -62,7 +75,7 @@ export const IMAGE = 'example/cc:1.0.0';
 
 /** A chart with one orderer org, three peer orgs and a channel of org1+org2. */
 export function network() {
-  const chart = new FabricChart(Testing.app(), 'net');
+  const chart = testChart();
   const orderer = new Orderer(chart, 'orderer', { mspId: 'OrdererMSP', consenters: 1 });
   const org1 = new PeerOrg(chart, 'org1', { mspId: 'Org1MSP' });
   const org2 = new PeerOrg(chart, 'org2', { mspId: 'Org2MSP' });

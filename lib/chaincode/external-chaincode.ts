@@ -1,29 +1,44 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels, selectorLabels } from '../core/labels';
-import { chaincodeServerName, pinnedImage, Ports, validateChaincodeName, validateCount } from '../core/naming';
+import { chaincodeServerName, kubernetesName, pinnedImage, Ports, validateChaincodeName, validateEnvName } from '../core/naming';
 import {
-  addService, containerPorts, containerSecurity, DefaultResources, envList, opaqueSecret, podDefaults,
+  checkProps, describeValue, hasMembers, optionalArray, optionalBoolean, optionalInteger, optionalRecord, requireArray, requireInteger, requireString,
+} from '../core/props';
+import {
+  addService, containerPorts, containerSecurity, DefaultResources, envList, namedConfigMap, opaqueSecret, podDefaults,
   resourceRequirements, ResourceSettings,
 } from '../core/workload';
 import { FabricJob } from '../internal/fabric-job';
 import { libraryScripts } from '../internal/script-library';
 import { adminAccess, IdentityKeys, publicMspAccess, tlsCaFile, tlsVolume } from '../org/msp';
 import { IPeerOrg } from '../org/peer-org';
-import { IChannel, ordererAccess } from '../channel/channel';
-import { EndorsementPolicy, ImplicitMetaRule, SignaturePolicy } from '../channel/policy';
+import { checkPeerOrg, IChannel, ordererAccess } from '../channel/channel';
+import { channelPolicy, channelPolicyPaths, ChannelPolicyTree, implicitMetaThreshold, satisfiableByPeers } from '../channel/channel-policies';
+import { EndorsementPolicy, ImplicitMetaRule, PolicyNode, SignaturePolicy } from '../channel/policy';
 import { CcaasPackage } from './ccaas-package';
-import { ChaincodeDefinitionJson, CollectionConfigInput, renderDefinition } from './chaincode-definition';
+import { ChaincodeDefinitionJson, CollectionConfigInput, DEFAULT_ENDORSEMENT_POLICY_REFERENCE, renderDefinition } from './chaincode-definition';
+
+/** The env the library sets on every chaincode server: `env` may not set them. */
+const SERVER_ENV_KEYS = ['CHAINCODE_ID', 'CHAINCODE_SERVER_ADDRESS', 'CHAINCODE_TLS_CERT_FILE', 'CHAINCODE_TLS_KEY_FILE'];
+/** Fabric keeps a collection's peer counts in an int32. */
+const INT32_MAX = 2 ** 31 - 1;
 
 /** A private data collection of a chaincode. */
 export interface PrivateDataCollection {
-  /** Collection name. */
+  /** Collection name: letters, digits, '_' and '-', not starting with '_'. */
   readonly name: string;
-  /** Signature policy naming the organizations that hold the data, for example `OR('Org1MSP.member','Org2MSP.member')`. */
+  /**
+   * Signature policy naming the organizations that hold the data, an OR of members only (Fabric
+   * refuses any other gate), for example `OR('Org1MSP.member','Org2MSP.member')`.
+   */
   readonly policy: string;
-  /** @default 0 */
+  /**
+   * Peers of the member organizations, other than the endorsing one, that must receive the data
+   * before an endorsement: at most the member organizations' peers less one.
+   * @default 0
+   */
   readonly requiredPeerCount?: number;
   /** @default 1 */
   readonly maxPeerCount?: number;
@@ -64,8 +79,8 @@ export interface ExternalChaincodeOptions {
    */
   readonly orgs?: IPeerOrg[];
   /**
-   * Endorsement policy.
-   * @default the channel's Endorsement policy
+   * Endorsement policy. The peers of `orgs` must be able to satisfy it.
+   * @default the channel's Endorsement policy (/Channel/Application/Endorsement)
    */
   readonly endorsementPolicy?: EndorsementPolicy;
   /**
@@ -79,7 +94,7 @@ export interface ExternalChaincodeOptions {
    */
   readonly collections?: PrivateDataCollection[];
   /**
-   * Chaincode server pods per organization.
+   * Chaincode server pods per organization; 0 stops the servers (endorsements then fail).
    * @default 1
    */
   readonly replicas?: number;
@@ -89,7 +104,8 @@ export interface ExternalChaincodeOptions {
    */
   readonly resources?: ResourceSettings;
   /**
-   * Extra environment of the chaincode server.
+   * Extra environment of the chaincode server. The library sets CHAINCODE_ID,
+   * CHAINCODE_SERVER_ADDRESS, CHAINCODE_TLS_CERT_FILE and CHAINCODE_TLS_KEY_FILE itself.
    * @default none
    */
   readonly env?: { [name: string]: string };
@@ -128,6 +144,11 @@ export class ExternalChaincode extends Construct {
   public readonly sequence?: number;
   /** Package label, `<name>_<version>`. */
   public readonly label: string;
+  /**
+   * The chaincode name made into a DNS label for Kubernetes object names: the name itself when it
+   * is one, else lowercase with a short hash of the name (`My_CC` and `my-cc` stay apart).
+   */
+  public readonly kubernetesName: string;
   private readonly _orgs: IPeerOrg[];
   private readonly _servers: ChaincodeServer[] = [];
   private readonly commitJob: FabricJob;
@@ -139,25 +160,29 @@ export class ExternalChaincode extends Construct {
   public constructor(scope: Construct, id: string, props: ExternalChaincodeProps) {
     super(scope, id);
     const owner = `ExternalChaincode ${id}`;
+    checkProps(owner, props, ['channel', 'image']);
     this.chart = FabricChart.find(this);
-    this.name = props.name ?? id;
-    validateChaincodeName(owner, this.name);
-    this.channel = props.channel;
+    this.name = validateChaincodeName(owner, props.name ?? id);
+    this.kubernetesName = kubernetesName(this.name);
+    this.channel = checkChannel(owner, props.channel, this.chart);
     this.chart._reserve(`chaincode on channel ${this.channel.name}`, this.name, this, 'Two chaincodes on one channel need different names; to upgrade one, change its version, image or policy instead.');
-    this.version = props.version ?? '1.0';
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(this.version)) {
+    this.version = requireString(owner, 'version', props.version ?? '1.0', '1.0.2');
+    if (!/^[A-Za-z0-9_.+-]+$/.test(this.version)) {
       throw new Error(`${owner}: version "${this.version}" is not valid; use letters, digits, '.', '_', '+' or '-' (for example "1.0.2").`);
     }
-    this.sequence = props.sequence;
-    if (this.sequence !== undefined) {
-      validateCount(owner, 'sequence', this.sequence);
-    }
-    validateCount(owner, 'replicas', props.replicas ?? 1);
+    this.sequence = optionalInteger(owner, 'sequence', props.sequence, 1);
+    optionalInteger(owner, 'replicas', props.replicas, 0);
+    optionalBoolean(owner, 'initRequired', props.initRequired);
+    optionalBoolean(owner, 'tls', props.tls);
     this.label = `${this.name}_${this.version}`;
-    pinnedImage(owner, 'chaincode', props.image);
-    this._orgs = this.validateOrgs(owner, props.orgs ?? this.channel.members);
-    this.validateEndorsementPolicy(owner, props.endorsementPolicy);
-    const collections = props.collections && props.collections.length > 0 ? this.validateCollections(owner, props.collections) : [];
+    pinnedImage(owner, 'image', props.image);
+    checkServerEnv(owner, props.env, props.tls ?? true);
+    this._orgs = this.validateOrgs(owner, props.orgs === undefined ? this.channel.members
+      : requireArray(owner, 'orgs', props.orgs, (org, path) => checkPeerOrg(owner, path, org, this.chart)));
+    const policy = checkEndorsementPolicy(owner, props.endorsementPolicy);
+    this.validateEndorsementPolicy(owner, policy);
+    const collectionList = optionalArray(owner, 'collections', props.collections, (collection, path) => optionalRecord(owner, path, collection) ?? {}) ?? [];
+    const collections = collectionList.length > 0 ? this.validateCollections(owner, collectionList as unknown as PrivateDataCollection[]) : [];
     this.collectionsJson = collections.length > 0 ? JSON.stringify(collections, undefined, 2) + '\n' : undefined;
     this.definition = this.renderDefinition(props, collections);
     this.definitionEnv = {
@@ -167,8 +192,8 @@ export class ExternalChaincode extends Construct {
       ...(this.sequence !== undefined ? { CC_SEQUENCE: String(this.sequence) } : {}),
       CC_DEFINITION: JSON.stringify(this.definition),
       CC_INIT_REQUIRED: String(props.initRequired ?? false),
-      CC_SIGNATURE_POLICY: props.endorsementPolicy?.signaturePolicy?.expression ?? '',
-      CC_CHANNEL_CONFIG_POLICY: props.endorsementPolicy?.channelConfigPolicy ?? '',
+      CC_SIGNATURE_POLICY: policy?.signaturePolicy?.expression ?? '',
+      CC_CHANNEL_CONFIG_POLICY: policy?.channelConfigPolicy ?? '',
       CC_COLLECTIONS_FILE: this.collectionsJson ? `${PACKAGE_DIR}/collections.json` : '',
     };
     for (const org of this._orgs) {
@@ -232,16 +257,45 @@ export class ExternalChaincode extends Construct {
       throw new Error(`${owner}: orgs lists an organization twice; list each once.`);
     }
     const rule = this.channel.policies.lifecycleEndorsement ?? ImplicitMetaRule.MAJORITY;
-    const needed = requiredApprovals(rule, members.length);
+    const needed = implicitMetaThreshold(rule, members.length);
     if (orgs.length < needed) {
       throw new Error(`${owner}: only ${orgs.length} of the ${members.length} channel members approve it, but the channel's LifecycleEndorsement policy (${rule}) needs ${needed}; the commit could never succeed. Add organizations to orgs.`);
     }
     return [...orgs];
   }
 
+  /** Peers that can endorse, by MSP ID: those of the organizations that run the chaincode. */
+  private endorsingPeers(): Map<string, number> {
+    return new Map(this._orgs.map((org) => [org.mspId, org.peers.length]));
+  }
+
+  private describeEndorsers(): string {
+    return this._orgs.map((org) => `${org.mspId} with ${org.peers.length} peer${org.peers.length === 1 ? '' : 's'}`).join(', ');
+  }
+
+  /**
+   * Refuses a policy the channel lacks or the peers of `orgs` can never satisfy: a signature policy
+   * naming non-members, roles that peers do not have, or more peers than the orgs run; a channel
+   * config path the channel does not have; the channel's default rule over too few of its members.
+   */
   private validateEndorsementPolicy(owner: string, policy?: EndorsementPolicy): void {
+    const endorsers = this.describeEndorsers();
     if (policy?.signaturePolicy) {
       this.requireMembers(owner, 'endorsement policy', policy.signaturePolicy);
+      if (!satisfiableByPeers({ signature: policy.signaturePolicy._root, expression: policy.signaturePolicy.expression }, this.endorsingPeers())) {
+        throw new Error(`${owner}: the endorsement policy ${policy.signaturePolicy.expression} can never be satisfied: endorsements come only from the peers of the organizations that run the chaincode (${endorsers}), and a peer matches only the 'peer' and 'member' principals of its own MSP, one principal per peer. Add the organizations it names to orgs, or change the policy.`);
+      }
+      return;
+    }
+    const path = policy?.channelConfigPolicy ?? DEFAULT_ENDORSEMENT_POLICY_REFERENCE;
+    const tree = channelPolicy(this.channel, path);
+    if (!tree) {
+      const paths = channelPolicyPaths(this.channel).filter((candidate) => candidate.startsWith('/Channel/Application/'));
+      throw new Error(`${owner}: channel config policy "${path}" does not exist in channel ${this.channel.name}. Use one of its policies: ${paths.join(', ')}.`);
+    }
+    if (!satisfiableByPeers(tree, this.endorsingPeers())) {
+      const what = policy ? `channel config policy ${path}` : `channel's default endorsement policy ${path}`;
+      throw new Error(`${owner}: the ${what} (${describeTree(tree)}) can never be satisfied by the peers of the organizations that run the chaincode (${endorsers}). Add organizations to orgs, give an endorsementPolicy they can satisfy, or relax the channel's policies.`);
     }
   }
 
@@ -271,34 +325,45 @@ export class ExternalChaincode extends Construct {
 
   private validateCollections(owner: string, collections: PrivateDataCollection[]): CollectionConfigInput[] {
     const names = new Set<string>();
-    const rendered = collections.map((collection) => {
-      if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(collection.name) || names.has(collection.name)) {
-        throw new Error(`${owner}: collection name "${collection.name}" is invalid or used twice; use distinct names of letters, digits, '_' and '-'.`);
+    return collections.map((collection, index) => {
+      const name = requireString(owner, `collections[${index}].name`, collection.name, 'privateTerms');
+      if (!/^[A-Za-z0-9-][A-Za-z0-9_-]*$/.test(name)) {
+        throw new Error(`${owner}: collection name "${name}" is not valid. Use letters, digits, '_' and '-', not starting with '_' (for example "privateTerms").`);
       }
-      names.add(collection.name);
-      this.requireMembers(owner, `policy of collection ${collection.name}`, parseCollectionPolicy(owner, collection));
-      const requiredPeerCount = collection.requiredPeerCount ?? 0;
-      const maxPeerCount = collection.maxPeerCount ?? 1;
-      const blockToLive = collection.blockToLive ?? 0;
-      for (const [prop, value] of Object.entries({ requiredPeerCount, maxPeerCount, blockToLive })) {
-        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-          throw new Error(`${owner}: collection ${collection.name} has ${prop} ${JSON.stringify(value)}; use a whole number of at least 0.`);
-        }
+      if (names.has(name)) {
+        throw new Error(`${owner}: collection name "${name}" is used twice. Give each collection its own name.`);
       }
+      names.add(name);
+      const what = `collection ${name}`;
+      const policy = parseCollectionPolicy(owner, collection);
+      this.requireMembers(owner, `policy of ${what}`, policy);
+      const gate = firstNonOrGate(policy._root);
+      if (gate) {
+        throw new Error(`${owner}: ${what} has the member policy ${policy.expression}, which requires ${gate.n} of ${gate.operands.length} in one gate; Fabric accepts only an OR of members for a collection. Write it like OR('Org1MSP.member','Org2MSP.member').`);
+      }
+      const requiredPeerCount = requireInteger(owner, `${what} requiredPeerCount`, collection.requiredPeerCount ?? 0, 0, INT32_MAX);
+      const maxPeerCount = requireInteger(owner, `${what} maxPeerCount`, collection.maxPeerCount ?? 1, 0, INT32_MAX);
+      const blockToLive = requireInteger(owner, `${what} blockToLive`, collection.blockToLive ?? 0, 0);
       if (maxPeerCount < requiredPeerCount) {
-        throw new Error(`${owner}: collection ${collection.name} has requiredPeerCount ${requiredPeerCount} and maxPeerCount ${maxPeerCount}; need 0 <= requiredPeerCount <= maxPeerCount.`);
+        throw new Error(`${owner}: ${what} has requiredPeerCount ${requiredPeerCount} and maxPeerCount ${maxPeerCount}; need 0 <= requiredPeerCount <= maxPeerCount.`);
+      }
+      const memberOrgs = this.channel.members.filter((org) => policy.mspIds.includes(org.mspId));
+      const memberPeers = memberOrgs.reduce((sum, org) => sum + org.peers.length, 0);
+      const endorsersAreMembers = this._orgs.every((org) => policy.mspIds.includes(org.mspId));
+      const reachable = endorsersAreMembers ? memberPeers - 1 : memberPeers;
+      if (requiredPeerCount > reachable) {
+        throw new Error(`${owner}: ${what} has requiredPeerCount ${requiredPeerCount}, but its member organizations (${memberOrgs.map((org) => org.mspId).join(', ')}) run ${memberPeers} peer${memberPeers === 1 ? '' : 's'}, so an endorsing peer can hand the data to at most ${reachable} other${reachable === 1 ? '' : 's'} and every endorsement would fail. Lower requiredPeerCount to at most ${reachable}, or add peers.`);
       }
       return {
-        name: collection.name,
-        policy: collection.policy,
+        name,
+        policy: policy.expression,
         requiredPeerCount,
         maxPeerCount,
         blockToLive,
-        memberOnlyRead: collection.memberOnlyRead ?? true,
-        memberOnlyWrite: collection.memberOnlyWrite ?? true,
+        memberOnlyRead: optionalBoolean(owner, `${what} memberOnlyRead`, collection.memberOnlyRead) ?? true,
+        memberOnlyWrite: optionalBoolean(owner, `${what} memberOnlyWrite`, collection.memberOnlyWrite) ?? true,
       };
     });
-    return rendered;
   }
 
   private addInstallJob(server: ChaincodeServer): void {
@@ -307,7 +372,7 @@ export class ExternalChaincode extends Construct {
     const orderers = ordererAccess(this.channel);
     const packageId = server.package.packageId;
     new FabricJob(this, `${org.name}-install-approve`, {
-      baseName: `cc-${this.name}-${this.channel.kubernetesName}-${org.name}-approve`.toLowerCase().replace(/_/g, '-'),
+      baseName: `cc-${this.kubernetesName}-${this.channel.kubernetesName}-${org.name}-approve`,
       script: 'approve-chaincode.sh',
       component: Component.CHAINCODE,
       organization: org.name,
@@ -333,7 +398,7 @@ export class ExternalChaincode extends Construct {
     const admin = adminAccess(committer.org);
     const orderers = ordererAccess(this.channel);
     return new FabricJob(this, 'commit', {
-      baseName: `cc-${this.name}-${this.channel.kubernetesName}-commit`.toLowerCase().replace(/_/g, '-'),
+      baseName: `cc-${this.kubernetesName}-${this.channel.kubernetesName}-commit`,
       script: 'commit-chaincode.sh',
       component: Component.CHAINCODE,
       env: {
@@ -394,7 +459,7 @@ export class ChaincodeServer extends Construct {
     this.chart = FabricChart.find(this);
     const chaincode = props.chaincode;
     this.org = props.org;
-    this.name = chaincodeServerName(chaincode.name, chaincode.channel.kubernetesName, this.org.name);
+    this.name = chaincodeServerName(chaincode.kubernetesName, chaincode.channel.kubernetesName, this.org.name);
     this.chart._reserve('Service name', this.name, this, 'Shorten the chaincode, channel or organization name so chaincode server names stay distinct.');
     const tls = props.tls ?? true;
     this.package = CcaasPackage.build(chaincode.label, {
@@ -403,7 +468,7 @@ export class ChaincodeServer extends Construct {
     });
     const labels = componentLabels(Component.CHAINCODE, this.org.name);
     this.packageConfigMapName = `${this.name}-package`;
-    const packageConfigMap = new kplus.ConfigMap(this, 'package', {
+    const packageConfigMap = namedConfigMap(this, 'package', {
       metadata: { name: this.packageConfigMapName, labels },
       binaryData: { 'package.tar.gz': this.package.base64 },
     });
@@ -446,7 +511,7 @@ export class ChaincodeServer extends Construct {
               env: envList(env),
               ports: containerPorts(CHAINCODE_PORTS),
               volumeMounts: tlsSecret ? [{ name: 'tls', mountPath: SERVER_TLS_DIR, readOnly: true }] : [],
-              resources: resourceRequirements(`ExternalChaincode ${props.chaincode.node.id}`, props.resources ?? {}, DefaultResources.CHAINCODE),
+              resources: resourceRequirements(`ExternalChaincode ${props.chaincode.node.id}`, props.resources, DefaultResources.CHAINCODE),
               readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(Ports.CHAINCODE_SERVER) }, periodSeconds: 10 },
               securityContext: containerSecurity(),
             }],
@@ -479,11 +544,63 @@ function parseCollectionPolicy(owner: string, collection: PrivateDataCollection)
   }
 }
 
-/** How many member approvals an implicit-meta rule over `members` organizations needs. */
-function requiredApprovals(rule: ImplicitMetaRule, members: number): number {
-  switch (rule) {
-    case ImplicitMetaRule.ANY: return 1;
-    case ImplicitMetaRule.ALL: return members;
-    case ImplicitMetaRule.MAJORITY: return Math.floor(members / 2) + 1;
+/** `value`, given as the channel of `owner`, as a channel of `chart`. */
+function checkChannel(owner: string, value: unknown, chart: FabricChart): IChannel {
+  if (!hasMembers(value, 'node', 'name', 'kubernetesName', 'policies') || !Array.isArray((value as IChannel).members) || !Array.isArray((value as IChannel).orderers)) {
+    throw new Error(`${owner}: channel is ${describeValue(value)}, not a channel. Pass a Channel construct, or use channel.addChaincode(id, options).`);
   }
+  chart._requireSameChart(owner, 'channel', value as IChannel);
+  return value as IChannel;
+}
+
+/** `value`, when given, as an EndorsementPolicy. */
+function checkEndorsementPolicy(owner: string, value: unknown): EndorsementPolicy | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const policy = value as Partial<EndorsementPolicy>;
+  if (typeof value !== 'object' || value === null || (!policy.signaturePolicy && typeof policy.channelConfigPolicy !== 'string')) {
+    const hint = typeof value === 'string' ? ` Wrap the expression: EndorsementPolicy.signature(${JSON.stringify(value)}).` : '';
+    throw new Error(`${owner}: endorsementPolicy must be an EndorsementPolicy, got ${describeValue(value)}.${hint} Make one with EndorsementPolicy.signature(...) or EndorsementPolicy.channelConfig(...).`);
+  }
+  return value as EndorsementPolicy;
+}
+
+/** Refuses env names Kubernetes refuses, values that are not strings, and the keys the library sets. */
+function checkServerEnv(owner: string, value: unknown, tls: boolean): void {
+  const env = optionalRecord(owner, 'env', value) ?? {};
+  for (const [name, text] of Object.entries(env)) {
+    validateEnvName(owner, 'env name', name);
+    requireString(owner, `env.${name}`, text, 'value');
+    if (SERVER_ENV_KEYS.includes(name)) {
+      const set = tls ? SERVER_ENV_KEYS : SERVER_ENV_KEYS.slice(0, 2);
+      throw new Error(`${owner}: env sets ${name}, which Hyperkube sets itself on every chaincode server (${set.join(', ')}${tls ? '' : '; the TLS pair only with tls'}); the peers' package points at the values it sets. Remove ${name} from env${name.startsWith('CHAINCODE_TLS') ? ', and use the tls prop to turn TLS on or off' : ''}.`);
+    }
+  }
+}
+
+/** The first gate of `node` that needs more than one operand, if any: collection policies are ORs only. */
+function firstNonOrGate(node: PolicyNode): { n: number; operands: PolicyNode[] } | undefined {
+  if ('principal' in node) {
+    return undefined;
+  }
+  if (node.gate.n !== 1) {
+    return node.gate;
+  }
+  for (const operand of node.gate.operands) {
+    const found = firstNonOrGate(operand);
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/** A policy tree in words, for messages. */
+function describeTree(tree: ChannelPolicyTree): string {
+  if ('signature' in tree) {
+    return tree.expression;
+  }
+  const { rule, subPolicies } = tree.implicitMeta;
+  return `${rule} of ${subPolicies.length} member${subPolicies.length === 1 ? '' : 's'}' policies, so ${implicitMetaThreshold(rule, subPolicies.length)} of them`;
 }

@@ -1,9 +1,11 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { FabricChart } from '../core/fabric-chart';
+import { checkByteSize } from '../core/fabric-values';
 import { Component, componentLabels } from '../core/labels';
-import { validateChannelName } from '../core/naming';
+import { kubernetesName, validateChannelName } from '../core/naming';
+import { checkProps, describeValue, hasMembers, optionalInteger, optionalRecord, requireArray, requireEnum } from '../core/props';
+import { namedConfigMap } from '../core/workload';
 import { FabricJob, JobVolume } from '../internal/fabric-job';
 import { adminAccess, localMspVolume, publicMspAccess, publicMspDir, tlsCaFile, tlsVolume } from '../org/msp';
 import { IOrderer, IOrdererNode } from '../org/orderer';
@@ -32,7 +34,10 @@ export interface ChannelPolicies {
   readonly endorsement?: ImplicitMetaRule;
 }
 
-/** How the ordering service cuts blocks. */
+/**
+ * How the ordering service cuts blocks. Sizes are written as configtxgen reads them: a whole
+ * number, optionally followed by KB, MB or GB (any case, space and B optional), powers of 1024.
+ */
 export interface BatchSize {
   /** @default 10 */
   readonly maxMessageCount?: number;
@@ -46,7 +51,10 @@ export interface BatchSize {
 export interface IChannel extends IConstruct {
   /** Channel name. */
   readonly name: string;
-  /** The channel name made safe for Kubernetes object names (channel names may contain dots). */
+  /**
+   * The channel name made into a DNS label for Kubernetes object names: the name itself when it is
+   * one, else lowercase with a short hash of the name (channel names may contain dots and be long).
+   */
   readonly kubernetesName: string;
   /** Ordering organizations whose nodes are the channel's consenters. */
   readonly orderers: IOrderer[];
@@ -73,7 +81,7 @@ export interface ChannelProps {
    */
   readonly policies?: ChannelPolicies;
   /**
-   * How long the orderer waits before cutting a block that is not full.
+   * How long the orderer waits before cutting a block that is not full; any positive duration.
    * @default Duration.seconds(2)
    */
   readonly batchTimeout?: Duration;
@@ -95,6 +103,7 @@ const CHANNEL_CONFIG_DIR = '/var/hyperledger/channel';
  */
 export class Channel extends Construct implements IChannel {
   public readonly name: string;
+  public readonly kubernetesName: string;
   public readonly policies: ChannelPolicies;
   /** The configtx.yaml the create Job hands to configtxgen. */
   public readonly configtx: string;
@@ -106,16 +115,21 @@ export class Channel extends Construct implements IChannel {
   public constructor(scope: Construct, id: string, props: ChannelProps) {
     super(scope, id);
     const owner = `Channel ${id}`;
-    this.name = props.name ?? id;
-    validateChannelName(owner, this.name);
-    this._orderers = requireDistinct(owner, 'orderers', props.orderers, 'ordering organization (Orderer) to provide the consenters');
-    this._members = requireDistinct(owner, 'members', props.members, 'peer organization (PeerOrg)');
+    checkProps(owner, props, ['orderers', 'members']);
+    this.name = validateChannelName(owner, props.name ?? id);
+    this.kubernetesName = kubernetesName(this.name);
     const chart = FabricChart.find(this);
+    this._orderers = requireDistinct(owner, 'orderers', requireArray(owner, 'orderers', props.orderers, (org, path) => checkOrderer(owner, path, org, chart)),
+      'ordering organization (Orderer) to provide the consenters');
+    this._members = requireDistinct(owner, 'members', requireArray(owner, 'members', props.members, (org, path) => checkPeerOrg(owner, path, org, chart)),
+      'peer organization (PeerOrg)');
     chart._reserve('channel name', this.name, this, 'Give each Channel a distinct name.');
+    const policies = (optionalRecord(owner, 'policies', props.policies) ?? {}) as ChannelPolicies;
+    const rule = (prop: keyof ChannelPolicies) => requireEnum(owner, `policies.${prop}`, policies[prop] ?? ImplicitMetaRule.MAJORITY, ImplicitMetaRule, 'ImplicitMetaRule');
     this.policies = {
-      admins: props.policies?.admins ?? ImplicitMetaRule.MAJORITY,
-      lifecycleEndorsement: props.policies?.lifecycleEndorsement ?? ImplicitMetaRule.MAJORITY,
-      endorsement: props.policies?.endorsement ?? ImplicitMetaRule.MAJORITY,
+      admins: rule('admins'),
+      lifecycleEndorsement: rule('lifecycleEndorsement'),
+      endorsement: rule('endorsement'),
     };
     const batch = validateBatch(owner, props);
     this.configtx = renderConfigtx({
@@ -126,7 +140,7 @@ export class Channel extends Construct implements IChannel {
       ...batch,
     });
     const configMapName = `${this.kubernetesName}-channel-config`;
-    new kplus.ConfigMap(this, 'config', {
+    namedConfigMap(this, 'config', {
       metadata: { name: configMapName, labels: componentLabels(Component.CHANNEL) },
       data: {
         'configtx.yaml': this.configtx,
@@ -147,10 +161,6 @@ export class Channel extends Construct implements IChannel {
   /** Peer organizations that are members (a copy). */
   public get members(): IPeerOrg[] {
     return [...this._members];
-  }
-
-  public get kubernetesName(): string {
-    return this.name.replace(/\./g, '-');
   }
 
   /** Name of the Job that creates the channel, or updates its config to the model. */
@@ -243,8 +253,28 @@ function consenterCertKey(nodeName: string): string {
   return `consenter-${nodeName}.pem`;
 }
 
+/** `value`, given as `path` of `owner`, as an ordering organization of `chart`. */
+function checkOrderer(owner: string, path: string, value: unknown, chart: FabricChart): IOrderer {
+  if (!hasMembers(value, 'node', 'mspId', 'name') || !Array.isArray((value as IOrderer).nodes)) {
+    const peerOrg = hasMembers(value, 'peers') ? ' It is a peer organization: list it in members.' : '';
+    throw new Error(`${owner}: ${path} is ${describeValue(value)}, not an ordering organization.${peerOrg} List Orderer constructs in orderers.`);
+  }
+  chart._requireSameChart(owner, path, value as IOrderer);
+  return value as IOrderer;
+}
+
+/** `value`, given as `path` of `owner`, as a peer organization of `chart`. */
+export function checkPeerOrg(owner: string, path: string, value: unknown, chart: FabricChart): IPeerOrg {
+  if (!hasMembers(value, 'node', 'mspId', 'name') || !Array.isArray((value as IPeerOrg).peers) || !Array.isArray((value as IPeerOrg).anchorPeers)) {
+    const orderer = hasMembers(value, 'nodes') ? ' It is an ordering organization: list it in orderers.' : '';
+    throw new Error(`${owner}: ${path} is ${describeValue(value)}, not a peer organization.${orderer} List PeerOrg constructs here.`);
+  }
+  chart._requireSameChart(owner, path, value as IPeerOrg);
+  return value as IPeerOrg;
+}
+
 function requireDistinct<T extends IOrganization>(owner: string, what: string, orgs: T[], example: string): T[] {
-  if (!orgs || orgs.length === 0) {
+  if (orgs.length === 0) {
     throw new Error(`${owner}: ${what} is empty. A channel needs at least one ${example}.`);
   }
   const seen = new Set<string>();
@@ -259,32 +289,24 @@ function requireDistinct<T extends IOrganization>(owner: string, what: string, o
 
 function validateBatch(owner: string, props: ChannelProps) {
   const timeout = props.batchTimeout ?? Duration.seconds(2);
-  const milliseconds = timeout.toMilliseconds();
-  if (milliseconds < 10 || milliseconds > 60_000) {
-    throw new Error(`${owner}: batchTimeout of ${milliseconds}ms is outside 10ms to 60s; blocks would be cut too eagerly or transactions wait too long.`);
+  if (typeof (timeout as Partial<Duration>)?.toMilliseconds !== 'function') {
+    throw new Error(`${owner}: batchTimeout must be a Duration, got ${describeValue(timeout)}. Write it like Duration.seconds(2) (import { Duration } from 'cdk8s').`);
   }
-  const maxMessageCount = props.batchSize?.maxMessageCount ?? 10;
-  if (!Number.isInteger(maxMessageCount) || maxMessageCount < 1) {
-    throw new Error(`${owner}: batchSize.maxMessageCount must be a whole number of at least 1, got ${maxMessageCount}.`);
+  const milliseconds = timeout.toMilliseconds({ integral: false });
+  const nanoseconds = Math.round(milliseconds * 1e6);
+  if (!Number.isFinite(milliseconds) || nanoseconds <= 0) {
+    throw new Error(`${owner}: batchTimeout of ${milliseconds}ms is not positive; the orderers refuse a channel whose batch timeout is 0 or less. Use a positive Duration, for example Duration.seconds(2).`);
   }
-  const absoluteMaxBytes = validateByteSize(owner, 'absoluteMaxBytes', props.batchSize?.absoluteMaxBytes ?? '99 MB');
-  const preferredMaxBytes = validateByteSize(owner, 'preferredMaxBytes', props.batchSize?.preferredMaxBytes ?? '512 KB');
-  if (byteCount(preferredMaxBytes) > byteCount(absoluteMaxBytes)) {
-    throw new Error(`${owner}: batchSize.preferredMaxBytes (${preferredMaxBytes}) is larger than absoluteMaxBytes (${absoluteMaxBytes}); make it smaller or equal.`);
+  const batchTimeout = Number.isInteger(milliseconds) ? `${milliseconds}ms` : `${nanoseconds}ns`;
+  const batchSize = optionalRecord(owner, 'batchSize', props.batchSize) ?? {};
+  const maxMessageCount = optionalInteger(owner, 'batchSize.maxMessageCount', batchSize.maxMessageCount, 1, 2 ** 32 - 1) ?? 10;
+  const absoluteMaxBytes = (batchSize.absoluteMaxBytes ?? '99 MB') as string;
+  const preferredMaxBytes = (batchSize.preferredMaxBytes ?? '512 KB') as string;
+  const absolute = checkByteSize(owner, 'batchSize.absoluteMaxBytes', absoluteMaxBytes);
+  const preferred = checkByteSize(owner, 'batchSize.preferredMaxBytes', preferredMaxBytes);
+  if (preferred > absolute) {
+    const defaulted = batchSize.absoluteMaxBytes === undefined ? ' (the default)' : '';
+    throw new Error(`${owner}: batchSize.preferredMaxBytes "${preferredMaxBytes}" (${preferred} bytes) is larger than absoluteMaxBytes "${absoluteMaxBytes}"${defaulted} (${absolute} bytes); the orderers refuse that. Make preferredMaxBytes smaller or equal, or raise absoluteMaxBytes.`);
   }
-  return { batchTimeout: `${milliseconds}ms`, batchSize: { maxMessageCount, absoluteMaxBytes, preferredMaxBytes } };
-}
-
-const BYTE_SIZE = /^(\d+) (KB|MB)$/;
-
-function validateByteSize(owner: string, what: string, value: string): string {
-  if (!BYTE_SIZE.test(value) || byteCount(value) === 0) {
-    throw new Error(`${owner}: batchSize.${what} "${value}" is not a size configtxgen reads; write it like "512 KB" or "99 MB".`);
-  }
-  return value;
-}
-
-function byteCount(value: string): number {
-  const [, amount, unit] = BYTE_SIZE.exec(value) as RegExpExecArray;
-  return Number(amount) * (unit === 'MB' ? 1024 * 1024 : 1024);
+  return { batchTimeout, batchSize: { maxMessageCount, absoluteMaxBytes, preferredMaxBytes } };
 }

@@ -2,6 +2,21 @@ import * as yaml from 'js-yaml';
 import { Ports } from '../core/naming';
 import { ImplicitMetaRule } from './policy';
 
+/** The policies of a peer organization's group in a channel config, by the roles that satisfy them. */
+export const PEER_ORG_POLICY_ROLES: Record<string, string[]> = {
+  Readers: ['admin', 'peer', 'client'],
+  Writers: ['admin', 'client'],
+  Admins: ['admin'],
+  Endorsement: ['peer'],
+};
+
+/** The policies of an ordering organization's group in a channel config, by the roles that satisfy them. */
+export const ORDERER_ORG_POLICY_ROLES: Record<string, string[]> = {
+  Readers: ['member'],
+  Writers: ['member'],
+  Admins: ['admin'],
+};
+
 /** The name of the one profile in every configtx.yaml Hyperkube renders. */
 export const CONFIGTX_PROFILE = 'Channel';
 
@@ -74,7 +89,7 @@ export function renderConfigtx(model: ConfigtxModel): string {
         },
       },
       Organizations: model.ordererOrgs.map((org) => ({
-        ...organization(org, { Readers: 'member', Writers: 'member', Admins: 'admin' }),
+        ...organization(org, ORDERER_ORG_POLICY_ROLES),
         OrdererEndpoints: org.endpoints,
       })),
       Policies: { ...metaPolicies(model.policies.admins), BlockValidation: implicitMeta(ImplicitMetaRule.ANY, 'Writers') },
@@ -82,7 +97,7 @@ export function renderConfigtx(model: ConfigtxModel): string {
     },
     Application: {
       Organizations: model.peerOrgs.map((org) => ({
-        ...organization(org, { Readers: ['admin', 'peer', 'client'], Writers: ['admin', 'client'], Admins: 'admin', Endorsement: 'peer' }),
+        ...organization(org, PEER_ORG_POLICY_ROLES),
         AnchorPeers: org.anchorPeerHosts.map((host) => ({ Host: host, Port: Ports.PEER })),
       })),
       Policies: {
@@ -97,11 +112,8 @@ export function renderConfigtx(model: ConfigtxModel): string {
   return header + yaml.dump({ Profiles: { [CONFIGTX_PROFILE]: profile } }, { noRefs: true, lineWidth: -1, sortKeys: false });
 }
 
-function organization(org: ConfigtxOrg, roles: Record<string, string | string[]>): Record<string, unknown> {
-  const policies = Object.fromEntries(Object.entries(roles).map(([policy, role]) => {
-    const principals = (Array.isArray(role) ? role : [role]).map((r) => `'${org.mspId}.${r}'`);
-    return [policy, { Type: 'Signature', Rule: `OR(${principals.join(', ')})` }];
-  }));
+function organization(org: ConfigtxOrg, roles: Record<string, string[]>): Record<string, unknown> {
+  const policies = Object.fromEntries(Object.entries(roles).map(([policy, role]) => [policy, { Type: 'Signature', Rule: orgPolicyRule(org.mspId, role) }]));
   return { Name: org.mspId, ID: org.mspId, MSPDir: org.mspDir, Policies: policies };
 }
 
@@ -115,4 +127,9 @@ function metaPolicies(admins: ImplicitMetaRule): Record<string, unknown> {
 
 function implicitMeta(rule: ImplicitMetaRule, subPolicy: string): Record<string, string> {
   return { Type: 'ImplicitMeta', Rule: `${rule} ${subPolicy}` };
+}
+
+/** The signature rule of an organization's policy satisfied by any of `roles`. */
+export function orgPolicyRule(mspId: string, roles: string[]): string {
+  return `OR(${roles.map((role) => `'${mspId}.${role}'`).join(', ')})`;
 }

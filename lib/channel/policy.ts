@@ -1,3 +1,5 @@
+import { describeValue } from '../core/props';
+
 /** The rule of an implicit-meta policy: how many of the sub-policies below must agree. */
 export enum ImplicitMetaRule {
   ANY = 'ANY',
@@ -17,6 +19,9 @@ export interface PolicyPrincipal {
 export class SignaturePolicy {
   /** Parses `expression`; throws with the position and the fix if it is not valid. */
   public static parse(expression: string): SignaturePolicy {
+    if (typeof expression !== 'string') {
+      throw new Error(`signature policy must be a string, got ${describeValue(expression)}. Write it like "OR('Org1MSP.peer','Org2MSP.peer')".`);
+    }
     return new SignaturePolicy(expression.trim(), new PolicyParser(expression).parse());
   }
 
@@ -49,10 +54,13 @@ export class EndorsementPolicy {
     return new EndorsementPolicy(SignaturePolicy.parse(expression), undefined);
   }
 
-  /** A policy of the channel config, by path. */
+  /**
+   * A policy of the channel config, by path, for example `/Channel/Application/Endorsement` or
+   * `/Channel/Application/Org1MSP/Endorsement`. The chaincode checks that the channel has it.
+   */
   public static channelConfig(path = '/Channel/Application/Endorsement'): EndorsementPolicy {
-    if (!/^\/Channel\/[A-Za-z0-9/_-]+$/.test(path)) {
-      throw new Error(`EndorsementPolicy: channel config policy "${path}" is not a policy path; use one like "/Channel/Application/Endorsement".`);
+    if (typeof path !== 'string' || !/^\/Channel(\/[A-Za-z0-9._-]+)+$/.test(path)) {
+      throw new Error(`EndorsementPolicy: channel config policy ${describeValue(path)} is not a policy path. Use one like "/Channel/Application/Endorsement" or "/Channel/Application/Org1MSP/Endorsement".`);
     }
     return new EndorsementPolicy(undefined, path);
   }

@@ -1,13 +1,22 @@
-import { createHmac } from 'node:crypto';
 import { Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
-import { DEVELOPMENT_SEED, GeneratedIdentities } from '../identity/generated/generated-identities';
+import { GeneratedIdentities } from '../identity/generated/generated-identities';
 import { IIdentityProvider } from '../identity/identity-provider';
+import { validateFabricVersion } from './fabric-values';
 import { Component, componentLabels, LabelKeys, MANAGED_BY } from './labels';
-import { pinnedImage, serviceFqdn, serviceHosts, validateDnsLabel } from './naming';
+import { pinnedImage, serviceFqdn, serviceHosts, validateDnsLabel, validateStorageClassName } from './naming';
+import { checkProps, describeValue, optionalBoolean, optionalRecord, optionalString } from './props';
 
 const FABRIC_CHART = Symbol.for('hyperkube.FabricChart');
+/** On an app's root: the FabricChart of each namespace, so that two never share one. */
+const NAMESPACES = Symbol.for('hyperkube.FabricChart.namespaces');
+/** On `process`: set once the development-seed warning has been written. */
+const DEVELOPMENT_SEED_WARNED = Symbol.for('hyperkube.developmentSeedWarned');
+
+/** A Kubernetes label value: at most 63 letters, digits, '-', '_' and '.', alphanumeric at both ends. */
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The Fabric release whose images the constructs use unless told otherwise. */
 const DEFAULT_FABRIC_VERSION = '2.5.9';
@@ -49,7 +58,8 @@ export interface FabricChartProps extends ChartProps {
    */
   readonly images?: FabricImages;
   /**
-   * Where keys and certificates come from.
+   * Where keys, certificates and other secrets (CouchDB passwords) come from: one secret seed for
+   * the whole chart. Synth warns on stderr when it is the public development seed.
    * @default new GeneratedIdentities() (development seed)
    */
   readonly identities?: IIdentityProvider;
@@ -59,12 +69,7 @@ export interface FabricChartProps extends ChartProps {
    */
   readonly clusterDomain?: string;
   /**
-   * Secret from which generated passwords (for example CouchDB's) are derived.
-   * @default DEVELOPMENT_SEED
-   */
-  readonly secretSeed?: string;
-  /**
-   * StorageClass of the ledger volumes.
+   * StorageClass of the ledger volumes; '' binds only volumes of no class (pre-provisioned ones).
    * @default the cluster's default StorageClass
    */
   readonly storageClassName?: string;
@@ -84,7 +89,7 @@ export class FabricChart extends Chart {
 
   /** The FabricChart that `construct` belongs to; throws if it is not inside one. */
   public static find(construct: IConstruct): FabricChart {
-    const chart = construct.node.scopes.reverse().find(FabricChart.isFabricChart);
+    const chart = construct.node.scopes.slice().reverse().find(FabricChart.isFabricChart);
     if (!chart) {
       throw new Error(`${construct.node.path}: Hyperkube constructs must be created inside a FabricChart (new FabricChart(app, 'network')), which carries the namespace, images and identities they share.`);
     }
@@ -104,32 +109,43 @@ export class FabricChart extends Chart {
   public readonly fabricVersion: string;
   public readonly identities: IIdentityProvider;
   public readonly storageClassName?: string;
-  private readonly secretSeed: string;
   public readonly peerImage: string;
   public readonly ordererImage: string;
   public readonly toolsImage: string;
   public readonly couchdbImage: string;
 
   public constructor(scope: Construct, id: string, props: FabricChartProps = {}) {
+    const owner = `FabricChart ${id}`;
+    checkProps(owner, props);
     const namespace = props.namespace ?? 'fabric';
     const network = props.network ?? id;
+    validateDnsLabel(owner, 'namespace', namespace);
+    validateLabelValue(owner, network);
     super(scope, id, { ...props, namespace, labels: { ...props.labels, [LabelKeys.PART_OF]: network, [LabelKeys.MANAGED_BY]: MANAGED_BY } });
     Object.defineProperty(this, FABRIC_CHART, { value: true });
-    validateDnsLabel(`FabricChart ${id}`, 'namespace', namespace);
+    if ((props as { secretSeed?: unknown }).secretSeed !== undefined) {
+      throw new Error(`${owner}: secretSeed is no longer a prop: one seed now derives every key and password of the chart. Pass it to the identities instead: identities: new GeneratedIdentities({ seed }).`);
+    }
+    this.reserveNamespace(owner, namespace);
     this.network = network;
-    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
-    this.fabricVersion = props.fabricVersion ?? DEFAULT_FABRIC_VERSION;
-    this.identities = props.identities ?? new GeneratedIdentities();
-    this.storageClassName = props.storageClassName;
-    this.secretSeed = props.secretSeed ?? DEVELOPMENT_SEED;
-    const images = props.images ?? {};
-    this.peerImage = pinnedImage(id, 'peer', images.peer ?? `hyperledger/fabric-peer:${this.fabricVersion}`);
-    this.ordererImage = pinnedImage(id, 'orderer', images.orderer ?? `hyperledger/fabric-orderer:${this.fabricVersion}`);
-    this.toolsImage = pinnedImage(id, 'tools', images.tools ?? `hyperledger/fabric-tools:${this.fabricVersion}`);
-    this.couchdbImage = pinnedImage(id, 'couchdb', images.couchdb ?? `couchdb:${DEFAULT_COUCHDB_VERSION}`);
-    if (props.createNamespace ?? true) {
+    this.clusterDomain = optionalString(owner, 'clusterDomain', props.clusterDomain, 'cluster.local') ?? 'cluster.local';
+    if (this.clusterDomain.length > 253 || !DNS_SUBDOMAIN.test(this.clusterDomain)) {
+      throw new Error(`${owner}: clusterDomain "${this.clusterDomain}" is not a DNS domain. Use lowercase letters, digits, '-' and '.', as the cluster's DNS is configured (for example "cluster.local").`);
+    }
+    this.fabricVersion = validateFabricVersion(owner, props.fabricVersion ?? DEFAULT_FABRIC_VERSION);
+    this.identities = checkIdentityProvider(owner, props.identities ?? new GeneratedIdentities());
+    this.storageClassName = validateStorageClassName(owner, props.storageClassName);
+    const images = (optionalRecord(owner, 'images', props.images) ?? {}) as FabricImages;
+    this.peerImage = pinnedImage(owner, 'images.peer', images.peer ?? `hyperledger/fabric-peer:${this.fabricVersion}`);
+    this.ordererImage = pinnedImage(owner, 'images.orderer', images.orderer ?? `hyperledger/fabric-orderer:${this.fabricVersion}`);
+    this.toolsImage = pinnedImage(owner, 'images.tools', images.tools ?? `hyperledger/fabric-tools:${this.fabricVersion}`);
+    this.couchdbImage = pinnedImage(owner, 'images.couchdb', images.couchdb ?? `couchdb:${DEFAULT_COUCHDB_VERSION}`);
+    if (optionalBoolean(owner, 'createNamespace', props.createNamespace) ?? true) {
       // A Namespace is cluster-scoped: drop the namespace the Chart stamps on every object.
       new KubeNamespace(this, 'namespace', { metadata: { name: namespace, labels: componentLabels(Component.NAMESPACE) } }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+    if (this.identities.usesDefaultDevelopmentSeed) {
+      this.node.addValidation({ validate: () => { warnDevelopmentSeed(this); return []; } });
     }
   }
 
@@ -146,11 +162,37 @@ export class FabricChart extends Chart {
   }
 
   /**
-   * A password for `purpose`, derived from the chart's secret seed: stable across synths.
+   * A password for `purpose`, from the identity provider's secret: stable across synths.
    * @internal
    */
   public _deriveSecret(purpose: string): string {
-    return createHmac('sha256', this.secretSeed).update(`hyperkube/secret/${purpose}`).digest('base64url').slice(0, 32);
+    return this.identities.secret(purpose);
+  }
+
+  /**
+   * Throws unless `construct`, given as `prop` of `owner`, belongs to this chart: a network's
+   * Jobs, volumes and addresses all live in its own namespace.
+   * @internal
+   */
+  public _requireSameChart(owner: string, prop: string, construct: IConstruct): void {
+    const chart = construct.node.scopes.slice().reverse().find(FabricChart.isFabricChart);
+    if (chart === this) {
+      return;
+    }
+    const where = chart ? `FabricChart ${chart.node.id} (namespace ${chart.namespace})` : 'no FabricChart';
+    throw new Error(`${owner}: ${prop} ${describeValue(construct)} belongs to ${where}, not to FabricChart ${this.node.id} (namespace ${this.namespace}) of this construct. Create it in the same FabricChart; a network's objects all live in one namespace.`);
+  }
+
+  /** Registers this chart's namespace on the app; throws if another FabricChart of the app has it. */
+  private reserveNamespace(owner: string, namespace: string): void {
+    const root = this.node.root as unknown as { [NAMESPACES]?: Map<string, string> };
+    const taken = root[NAMESPACES] ?? new Map<string, string>();
+    Object.defineProperty(root, NAMESPACES, { value: taken, configurable: true });
+    const other = taken.get(namespace);
+    if (other !== undefined) {
+      throw new Error(`${owner}: namespace "${namespace}" is already used by FabricChart ${other} of this app. Two networks in one namespace would overwrite each other's objects (hyperkube-scripts, Secrets, Jobs); give each FabricChart its own namespace.`);
+    }
+    taken.set(namespace, this.node.id);
   }
 
   /**
@@ -165,4 +207,38 @@ export class FabricChart extends Chart {
     }
     this.reservations.set(key, owner);
   }
+}
+
+function validateLabelValue(owner: string, network: string): void {
+  if (typeof network !== 'string' || network.length > 63 || !LABEL_VALUE.test(network)) {
+    throw new Error(`${owner}: network ${describeValue(network)} (the construct id unless given) is not a Kubernetes label value, which every object carries in ${LabelKeys.PART_OF}. Use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit (for example "test-network").`);
+  }
+}
+
+function checkIdentityProvider(owner: string, identities: unknown): IIdentityProvider {
+  const methods = ['certificateAuthorities', 'signingIdentity', 'tlsIdentity', 'secret'];
+  if (typeof identities !== 'object' || identities === null || !methods.every((method) => typeof (identities as Record<string, unknown>)[method] === 'function')) {
+    throw new Error(`${owner}: identities must be an identity provider (IIdentityProvider, with ${methods.join(', ')}), got ${describeValue(identities)}. Pass new GeneratedIdentities({ seed }).`);
+  }
+  return identities as IIdentityProvider;
+}
+
+/** Writes, once per process, that `chart`'s identities come from the public development seed. */
+function warnDevelopmentSeed(chart: FabricChart): void {
+  const flags = process as unknown as { [DEVELOPMENT_SEED_WARNED]?: boolean };
+  if (flags[DEVELOPMENT_SEED_WARNED]) {
+    return;
+  }
+  flags[DEVELOPMENT_SEED_WARNED] = true;
+  process.stderr.write(`Hyperkube warning: FabricChart ${chart.node.id} uses identities from the public development seed, so anyone can derive its private keys and passwords. `
+    + 'For anything but development, pass identities: new GeneratedIdentities({ seed }) with a secret seed, for example read from an environment variable filled from a Secret; '
+    + 'to use the public seed on purpose (tests), pass seed: GeneratedIdentities.DEVELOPMENT_SEED.\n');
+}
+
+/**
+ * Forgets that the development-seed warning was written, so that a test can see it again.
+ * @internal
+ */
+export function _resetDevelopmentSeedWarning(): void {
+  delete (process as unknown as { [DEVELOPMENT_SEED_WARNED]?: boolean })[DEVELOPMENT_SEED_WARNED];
 }

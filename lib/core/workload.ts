@@ -1,9 +1,17 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
+import { FabricChart } from './fabric-chart';
+import { optionalRecord } from './props';
+import { checkQuantity, QuantityKind } from './quantity';
 
-/** CPU and memory of one container. Requests are what the scheduler reserves; keep them small. */
+/**
+ * CPU and memory of one container, as Kubernetes quantities. Requests are what the scheduler
+ * reserves: the defaults are small so that a test network fits a laptop node, and any size is
+ * accepted. A request may not be above its limit (given or default).
+ */
 export interface ResourceSettings {
-  /** @default depends on the component, at most '500m' */
+  /** @default depends on the component, at most '100m' */
   readonly cpuRequest?: string;
   /** @default depends on the component */
   readonly cpuLimit?: string;
@@ -23,24 +31,32 @@ export const DefaultResources = {
   INIT: { cpuRequest: '10m', cpuLimit: '100m', memoryRequest: '16Mi', memoryLimit: '64Mi' },
 } as const;
 
-/** Throws unless the CPU request is explicit and at most half a core. */
-export function resourceRequirements(owner: string, settings: ResourceSettings, defaults: Required<ResourceSettings>): k8s.ResourceRequirements {
-  const merged = { ...defaults, ...settings };
-  if (millicores(merged.cpuRequest) > 500) {
-    throw new Error(`${owner}: cpuRequest ${merged.cpuRequest} is above 500m. Hyperkube keeps requests small so a network fits a small node; raise cpuLimit instead.`);
+const RESOURCE_KEYS = ['cpuRequest', 'cpuLimit', 'memoryRequest', 'memoryLimit'] as const;
+
+/**
+ * The requests and limits of a container: `settings` over `defaults`. Throws, naming `owner`, the
+ * prop and the fix, on a figure that is not a quantity and on a request above its limit.
+ */
+export function resourceRequirements(owner: string, settings: ResourceSettings | undefined, defaults: Required<ResourceSettings>): k8s.ResourceRequirements {
+  const given = optionalRecord(owner, 'resources', settings) ?? {};
+  const merged: Record<string, string> = { ...defaults };
+  for (const key of RESOURCE_KEYS) {
+    if (given[key] !== undefined) {
+      merged[key] = given[key] as string;
+    }
+  }
+  const amounts = Object.fromEntries(RESOURCE_KEYS.map((key) => [key, checkQuantity(owner, `resources.${key}`, merged[key],
+    key.startsWith('cpu') ? QuantityKind.CPU : QuantityKind.BYTES, key.endsWith('Request'))]));
+  for (const [request, limit] of [['cpuRequest', 'cpuLimit'], ['memoryRequest', 'memoryLimit']] as const) {
+    if (amounts[request] > amounts[limit]) {
+      const defaulted = given[limit] === undefined ? ' (the default)' : '';
+      throw new Error(`${owner}: resources.${request} "${merged[request]}" is above resources.${limit} "${merged[limit]}"${defaulted}; Kubernetes refuses a request above its limit. Raise ${limit} to at least "${merged[request]}", or lower ${request}.`);
+    }
   }
   return {
     requests: { cpu: k8s.Quantity.fromString(merged.cpuRequest), memory: k8s.Quantity.fromString(merged.memoryRequest) },
     limits: { cpu: k8s.Quantity.fromString(merged.cpuLimit), memory: k8s.Quantity.fromString(merged.memoryLimit) },
   };
-}
-
-function millicores(cpu: string): number {
-  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(cpu);
-  if (!match) {
-    throw new Error(`cpu quantity "${cpu}" is not understood; write it like "250m" or "1".`);
-  }
-  return match[2] === 'm' ? Number(match[1]) : Number(match[1]) * 1000;
 }
 
 /** One file of a projected volume: `key` of a ConfigMap or Secret, seen at `path`. */
@@ -90,8 +106,23 @@ export function envList(env: Record<string, string>): k8s.EnvVar[] {
  * (`stringData` would make every re-apply report a change).
  */
 export function opaqueSecret(scope: Construct, id: string, name: string, entries: Record<string, string>, labels: Record<string, string>): k8s.KubeSecret {
+  reserveObjectName(scope, 'Secret', name);
   const data = Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Buffer.from(value).toString('base64')]));
   return new k8s.KubeSecret(scope, id, { metadata: { name, labels }, type: 'Opaque', data });
+}
+
+/**
+ * Reserves Kubernetes object name `name` of `kind` in `scope`'s chart; throws, naming both
+ * constructs, if another object of the chart has it.
+ */
+export function reserveObjectName(scope: Construct, kind: string, name: string): void {
+  FabricChart.find(scope)._reserve(`${kind} name`, name, scope, 'Rename one of the organizations, users, channels or chaincodes so that their object names differ.');
+}
+
+/** A cdk8s-plus ConfigMap whose name is reserved in the chart. */
+export function namedConfigMap(scope: Construct, id: string, props: kplus.ConfigMapProps & { metadata: { name: string } }): kplus.ConfigMap {
+  reserveObjectName(scope, 'ConfigMap', props.metadata.name);
+  return new kplus.ConfigMap(scope, id, props);
 }
 
 /** Named ports of a workload, in order: its Service and its container list the same ones. */
@@ -141,7 +172,15 @@ export function healthProbe(port: number, initialDelaySeconds: number): k8s.Prob
 /** The ledger volume of a Fabric node. */
 export interface LedgerClaim {
   readonly size: string;
+  /** '' binds only volumes of no class; undefined leaves the choice to the cluster's default class. */
   readonly storageClassName?: string;
+}
+
+/** The ledger volume size `prop` of `owner`, checked: a whole number of bytes, more than zero. */
+export function ledgerSize(owner: string, value: unknown): string {
+  const size = value ?? '1Gi';
+  checkQuantity(owner, 'storage', size, QuantityKind.BYTES);
+  return size as string;
 }
 
 /**
@@ -163,7 +202,7 @@ export class LedgerStatefulSet extends k8s.KubeStatefulSet {
       metadata: { creationTimestamp: null, name: LEDGER_VOLUME },
       spec: {
         accessModes: ['ReadWriteOnce'],
-        ...(this.claim.storageClassName ? { storageClassName: this.claim.storageClassName } : {}),
+        ...(this.claim.storageClassName !== undefined ? { storageClassName: this.claim.storageClassName } : {}),
         resources: { requests: { storage: this.claim.size } },
         volumeMode: 'Filesystem',
       },

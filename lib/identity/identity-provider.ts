@@ -37,4 +37,15 @@ export interface IIdentityProvider {
   signingIdentity(org: OrgScope, enrollmentId: string, role: NodeRole): KeyPair;
   /** A TLS pair of `org` for server and client use, valid for every name in `hosts`. */
   tlsIdentity(org: OrgScope, name: string, hosts: string[]): KeyPair;
+  /**
+   * A secret that is not a key, for example a database password, for `purpose`: derived from the
+   * same secret as the keys, so a chart has one secret to keep, and stable across synths.
+   */
+  secret(purpose: string): string;
+  /**
+   * Whether the material comes from a public development seed, from which anyone can derive the
+   * keys, because the app named no seed. Synth then warns on stderr (once per process).
+   * @default false
+   */
+  readonly usesDefaultDevelopmentSeed?: boolean;
 }

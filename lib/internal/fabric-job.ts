@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels } from '../core/labels';
+import { shortHash } from '../core/naming';
 import { containerSecurity, DefaultResources, envList, podDefaults, resourceRequirements } from '../core/workload';
 import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from './script-library';
 
@@ -31,6 +32,21 @@ export interface FabricJobProps {
   readonly component: Component;
   /** Organization the Job acts for, when it acts for one. */
   readonly organization?: string;
+}
+
+/** Longest base name: with '-' and the 10-character spec hash, a Job name is a 63-character label. */
+const MAX_BASE_NAME = 52;
+
+/**
+ * `name` as a Job base name: kept when it fits, else truncated and ended with a short hash of the
+ * whole, so that two long names that share a beginning still make two Jobs.
+ */
+function jobBaseName(name: string): string {
+  if (name.length <= MAX_BASE_NAME) {
+    return name;
+  }
+  const hash = shortHash(name);
+  return `${name.slice(0, MAX_BASE_NAME - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
 /** The exit code of a script's `refuse`: the Job fails at once, without retries. */
@@ -85,7 +101,7 @@ export class FabricJob extends Construct {
     super(scope, id);
     const chart = FabricChart.find(this);
     const scripts = ScriptLibrary.of(chart);
-    const baseName = props.baseName.slice(0, 52).replace(/-+$/, '');
+    const baseName = jobBaseName(props.baseName);
     chart._reserve('Job name', baseName, this, 'Two Jobs would do the same thing; remove the duplicate construct.');
     const labels = { ...componentLabels(props.component, props.organization), 'hyperkube.io/step': props.script.replace(/\.sh$/, '') };
     this.job = new SpecHashedJob(this, 'Resource', baseName, {

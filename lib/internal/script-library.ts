@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels } from '../core/labels';
+import { namedConfigMap } from '../core/workload';
 
 /** Where pods see the scripts. */
 export const SCRIPTS_MOUNT_PATH = '/var/hyperledger/scripts';
@@ -55,7 +55,7 @@ export class ScriptLibrary extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    new kplus.ConfigMap(this, 'config-map', {
+    namedConfigMap(this, 'config-map', {
       metadata: { name: this.configMapName, labels: componentLabels(Component.SCRIPTS) },
       data: SCRIPTS,
     });

@@ -2,9 +2,10 @@ import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels, selectorLabels } from '../core/labels';
+import { validateLogSpec } from '../core/fabric-values';
 import { ordererNodeName, Ports, validateCount } from '../core/naming';
 import {
-  addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME,
+  addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, ledgerSize,
   LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings,
 } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
@@ -34,17 +35,17 @@ export interface IOrderer extends IOrganization {
 /** How each consenter of an ordering organization runs. */
 export interface OrdererNodeSettings {
   /**
-   * Size of each node's ledger volume (blocks, WAL and snapshots).
+   * Size of each node's ledger volume (blocks, WAL and snapshots), a Kubernetes quantity such as '10Gi'.
    * @default '1Gi'
    */
   readonly storage?: string;
   /**
-   * CPU and memory of each orderer container.
+   * CPU and memory of each orderer container; any size, a request no higher than its limit.
    * @default 100m/128Mi requested, 1 CPU/512Mi limit
    */
   readonly resources?: ResourceSettings;
   /**
-   * Fabric log spec of the nodes.
+   * Fabric log spec of the nodes (`FABRIC_LOGGING_SPEC`), for example 'info:orderer.consensus.etcdraft=debug'.
    * @default 'INFO'
    */
   readonly logSpec?: string;
@@ -82,8 +83,7 @@ export class Orderer extends Organization implements IOrderer {
 
   public constructor(scope: Construct, id: string, props: OrdererProps) {
     super(scope, id, props, 'Orderer');
-    const consenters = props.consenters ?? 3;
-    validateCount(`Orderer ${id}`, 'consenters', consenters);
+    const consenters = validateCount(`Orderer ${id}`, 'consenters', props.consenters ?? 3);
     this._nodes = Array.from({ length: consenters }, (_, index) => new OrdererNode(this, `node${index}`, { ...props, index }));
   }
 
@@ -118,7 +118,10 @@ export class OrdererNode extends Construct implements IOrdererNode {
     super(org, id);
     this.org = org;
     this.chart = FabricChart.find(this);
+    const owner = `Orderer ${org.node.id}`;
     this.name = ordererNodeName(org.name, props.index);
+    const logSpec = validateLogSpec(owner, props.logSpec ?? 'INFO');
+    const size = ledgerSize(owner, props.storage);
     this.chart._reserve('Service name', this.name, this, 'Rename one of the organizations so their node names differ.');
     this.host = this.chart.fqdn(this.name);
     this.address = `${this.host}:${Ports.ORDERER}`;
@@ -141,27 +144,27 @@ export class OrdererNode extends Construct implements IOrdererNode {
           metadata: { labels: { ...this.chart.labels, ...labels, ...selector } },
           spec: {
             ...podDefaults(),
-            containers: [this.ordererContainer(props)],
+            containers: [this.ordererContainer(props, logSpec)],
             volumes: [localMspVolume(org, 'msp', this.identitySecretName), tlsVolume(org, 'tls', this.identitySecretName)],
           },
         },
       },
-    }, { size: props.storage ?? '1Gi', storageClassName: this.chart.storageClassName });
+    }, { size, storageClassName: this.chart.storageClassName });
     this.node.defaultChild = statefulSet;
   }
 
-  private ordererContainer(props: OrdererNodeProps): k8s.Container {
+  private ordererContainer(props: OrdererNodeProps, logSpec: string): k8s.Container {
     return {
       name: 'orderer',
       image: this.chart.ordererImage,
-      env: envList({ ...ordererEnvironment(this.org.mspId), FABRIC_LOGGING_SPEC: props.logSpec ?? 'INFO' }),
+      env: envList({ ...ordererEnvironment(this.org.mspId), FABRIC_LOGGING_SPEC: logSpec }),
       ports: containerPorts(ORDERER_PORTS),
       volumeMounts: [
         { name: 'msp', mountPath: PATHS.MSP, readOnly: true },
         { name: 'tls', mountPath: PATHS.TLS, readOnly: true },
         { name: LEDGER_VOLUME, mountPath: PATHS.LEDGER },
       ],
-      resources: resourceRequirements(`Orderer ${this.org.node.id} (${this.name})`, props.resources ?? {}, DefaultResources.ORDERER),
+      resources: resourceRequirements(`Orderer ${this.org.node.id}`, props.resources, DefaultResources.ORDERER),
       readinessProbe: healthProbe(Ports.OPERATIONS, 5),
       livenessProbe: healthProbe(Ports.OPERATIONS, 30),
       securityContext: containerSecurity(),

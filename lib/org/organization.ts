@@ -1,8 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
-import * as kplus from 'cdk8s-plus-27';
 import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels } from '../core/labels';
 import { validateDnsLabel, validateMspId } from '../core/naming';
+import { checkProps } from '../core/props';
+import { namedConfigMap } from '../core/workload';
 import { CertificateAuthorities, NodeRole } from '../identity/identity-provider';
 import { addIdentitySecret, MspKeys, nodeOuConfig } from './msp';
 
@@ -22,10 +23,14 @@ export interface IOrganization extends IConstruct {
 
 /** Props every organization shares. */
 export interface OrganizationProps {
-  /** MSP ID of the organization, for example `Org1MSP`. */
+  /**
+   * MSP ID of the organization, for example `Org1MSP`: letters, digits, '.' and '-' (Fabric names
+   * the organization's channel config group after it).
+   */
   readonly mspId: string;
   /**
-   * DNS-label name, the prefix of every object and host of the organization.
+   * DNS-label name (at most 40 characters, so that `<name>-peer<n>` stays within the 52 a
+   * StatefulSet name may have), the prefix of every object and host of the organization.
    * @default the construct id
    */
   readonly name?: string;
@@ -46,17 +51,16 @@ export abstract class Organization extends Construct implements IOrganization {
   protected constructor(scope: Construct, id: string, props: OrganizationProps, kind: string) {
     super(scope, id);
     const owner = `${kind} ${id}`;
-    this.name = props.name ?? id;
-    validateDnsLabel(owner, 'name', this.name, 40);
-    validateMspId(owner, props.mspId);
-    this.mspId = props.mspId;
+    checkProps(owner, props, ['mspId']);
+    this.name = validateDnsLabel(owner, props.name === undefined ? 'name (the construct id unless given)' : 'name', props.name ?? id, 40);
+    this.mspId = validateMspId(owner, props.mspId);
     this.chart = FabricChart.find(this);
     this.chart._reserve('MSP ID', this.mspId, this, 'Every organization needs its own MSP ID.');
     this.chart._reserve('organization name', this.name, this, 'Give each organization a distinct name.');
     this.certificateAuthorities = this.chart.identities.certificateAuthorities(this);
     this.mspConfigMapName = `${this.name}-msp`;
     this.adminSecretName = `${this.name}-admin`;
-    new kplus.ConfigMap(this, 'msp', {
+    namedConfigMap(this, 'msp', {
       metadata: { name: this.mspConfigMapName, labels: componentLabels(Component.MSP, this.name) },
       data: {
         [MspKeys.SIGNING_CA]: this.certificateAuthorities.signingCaPem,

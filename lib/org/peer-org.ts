@@ -1,7 +1,8 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Component, componentLabels } from '../core/labels';
 import { validateCount, validateDnsLabel } from '../core/naming';
+import { optionalArray, requireInteger, requireString } from '../core/props';
+import { namedConfigMap } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
 import { addIdentitySecret } from './msp';
 import { IOrganization, Organization, OrganizationProps } from './organization';
@@ -101,16 +102,16 @@ export class PeerOrg extends Organization implements IPeerOrg {
   public constructor(scope: Construct, id: string, props: PeerOrgProps) {
     super(scope, id, props, 'PeerOrg');
     const owner = `PeerOrg ${id}`;
-    const count = props.peers ?? 1;
-    validateCount(owner, 'peers', count);
+    const count = validateCount(owner, 'peers', props.peers ?? 1);
     const anchorIndexes = validateAnchorPeers(owner, props.anchorPeers ?? [0], count);
+    const users = optionalArray(owner, 'users', props.users, (user, path) => requireString(owner, path, user, 'user1')) ?? ['user1'];
     this._peers = Array.from({ length: count }, (_, index) => new Peer(this, `peer${index}`, { ...props, index }));
     this._anchorPeers = anchorIndexes.map((index) => this._peers[index]);
-    for (const user of props.users ?? ['user1']) {
+    for (const user of users) {
       this.addUser(user);
     }
     this.connectionProfileConfigMapName = `${this.name}-connection-profile`;
-    new kplus.ConfigMap(this, 'connection-profile', {
+    namedConfigMap(this, 'connection-profile', {
       metadata: { name: this.connectionProfileConfigMapName, labels: componentLabels(Component.CONNECTION_PROFILE, this.name) },
       data: { 'connection.json': JSON.stringify(this.connectionProfile(), undefined, 2) + '\n' },
     });
@@ -162,12 +163,13 @@ export class PeerOrg extends Organization implements IPeerOrg {
   }
 }
 
-function validateAnchorPeers(owner: string, indexes: number[], count: number): number[] {
+function validateAnchorPeers(owner: string, value: unknown, count: number): number[] {
+  const indexes = optionalArray(owner, 'anchorPeers', value, (index, path) => requireInteger(owner, path, index, 0)) ?? [];
   if (indexes.length === 0) {
     throw new Error(`${owner}: anchorPeers is empty. Name at least one peer index (for example [0]) so other organizations can find this one.`);
   }
   for (const index of indexes) {
-    if (!Number.isInteger(index) || index < 0 || index >= count) {
+    if (index >= count) {
       throw new Error(`${owner}: anchor peer index ${index} does not exist; the organization has peers 0 to ${count - 1}.`);
     }
   }

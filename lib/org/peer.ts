@@ -2,9 +2,11 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels, selectorLabels } from '../core/labels';
+import { validateLogSpec } from '../core/fabric-values';
 import { peerName, Ports } from '../core/naming';
+import { requireEnum } from '../core/props';
 import {
-  addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME,
+  addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, ledgerSize,
   LedgerStatefulSet, opaqueSecret, podDefaults, resourceRequirements, ResourceSettings,
 } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
@@ -28,17 +30,17 @@ export interface PeerSettings {
    */
   readonly stateDatabase?: StateDatabase;
   /**
-   * Size of each peer's ledger volume.
+   * Size of each peer's ledger volume, a Kubernetes quantity such as '10Gi'.
    * @default '1Gi'
    */
   readonly storage?: string;
   /**
-   * CPU and memory of each peer container.
+   * CPU and memory of each peer container; any size, a request no higher than its limit.
    * @default 100m/192Mi requested, 1 CPU/1Gi limit
    */
   readonly resources?: ResourceSettings;
   /**
-   * Fabric log spec of the peers.
+   * Fabric log spec of the peers (`FABRIC_LOGGING_SPEC`), for example 'info:gossip=warn'.
    * @default 'INFO'
    */
   readonly logSpec?: string;
@@ -80,7 +82,11 @@ export class Peer extends Construct implements IPeer {
     super(org, id);
     this.org = org;
     this.chart = FabricChart.find(this);
+    const owner = `PeerOrg ${org.node.id}`;
     this.name = peerName(org.name, props.index);
+    const stateDatabase = requireEnum(owner, 'stateDatabase', props.stateDatabase ?? StateDatabase.LEVELDB, StateDatabase, 'StateDatabase');
+    const logSpec = validateLogSpec(owner, props.logSpec ?? 'INFO');
+    const size = ledgerSize(owner, props.storage);
     this.host = this.chart.fqdn(this.name);
     this.address = `${this.host}:${Ports.PEER}`;
     this.chart._reserve('Service name', this.name, this, 'Rename one of the organizations so their peer names differ.');
@@ -92,7 +98,7 @@ export class Peer extends Construct implements IPeer {
     const selector = selectorLabels('fabric-peer', this.name);
     const labels = componentLabels(Component.PEER, org.name);
     addService(this, 'service', { name: this.name, labels, selector, ports: PEER_PORTS, publishNotReadyAddresses: true });
-    const couchDb = props.stateDatabase === StateDatabase.COUCHDB ? this.addCouchDbCredentials(labels) : undefined;
+    const couchDb = stateDatabase === StateDatabase.COUCHDB ? this.addCouchDbCredentials(labels) : undefined;
     const scripts = ScriptLibrary.of(this.chart);
     const statefulSet = new LedgerStatefulSet(this, 'statefulset', {
       metadata: { name: this.name, labels },
@@ -108,7 +114,7 @@ export class Peer extends Construct implements IPeer {
           spec: {
             ...podDefaults(),
             initContainers: [this.coreConfigContainer()],
-            containers: [this.peerContainer(props, couchDb), ...(couchDb ? [this.couchDbContainer(couchDb)] : [])],
+            containers: [this.peerContainer(props, stateDatabase, logSpec, couchDb), ...(couchDb ? [this.couchDbContainer(couchDb)] : [])],
             volumes: [
               localMspVolume(org, 'msp', this.identitySecretName),
               tlsVolume(org, 'tls', this.identitySecretName),
@@ -118,7 +124,7 @@ export class Peer extends Construct implements IPeer {
           },
         },
       },
-    }, { size: props.storage ?? '1Gi', storageClassName: this.chart.storageClassName });
+    }, { size, storageClassName: this.chart.storageClassName });
     this.node.defaultChild = statefulSet;
   }
 
@@ -138,11 +144,11 @@ export class Peer extends Construct implements IPeer {
     };
   }
 
-  private peerContainer(props: PeerProps, couchDb?: string): k8s.Container {
+  private peerContainer(props: PeerProps, stateDatabase: StateDatabase, logSpec: string, couchDb?: string): k8s.Container {
     const env = envList({
       ...peerEnvironment(this.org.mspId, this, gossipBootstrap(this.chart, this.org.name, props.index)),
-      CORE_LEDGER_STATE_STATEDATABASE: props.stateDatabase ?? StateDatabase.LEVELDB,
-      FABRIC_LOGGING_SPEC: props.logSpec ?? 'INFO',
+      CORE_LEDGER_STATE_STATEDATABASE: stateDatabase,
+      FABRIC_LOGGING_SPEC: logSpec,
       ...(couchDb ? { CORE_LEDGER_STATE_COUCHDBCONFIG_COUCHDBADDRESS: `localhost:${Ports.COUCHDB}` } : {}),
     });
     if (couchDb) {
@@ -163,7 +169,7 @@ export class Peer extends Construct implements IPeer {
         { name: 'tls', mountPath: PATHS.TLS, readOnly: true },
         { name: LEDGER_VOLUME, mountPath: PATHS.LEDGER },
       ],
-      resources: resourceRequirements(`PeerOrg ${this.org.node.id} (${this.name})`, props.resources ?? {}, DefaultResources.PEER),
+      resources: resourceRequirements(`PeerOrg ${this.org.node.id}`, props.resources, DefaultResources.PEER),
       readinessProbe: healthProbe(Ports.OPERATIONS, 5),
       livenessProbe: healthProbe(Ports.OPERATIONS, 30),
       securityContext: containerSecurity(),

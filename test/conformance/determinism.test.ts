@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +6,22 @@ import { synthMultiOrg, synthTestNetwork } from '../util';
 
 const ROOT = join(__dirname, '..', '..');
 
-function synthAppTo(app: string): Map<string, Buffer> {
+/** Synthesizes `app` in a process of its own; returns the files it wrote and its stderr. */
+function synthApp(app: string): { files: Map<string, Buffer>; stderr: string } {
   const out = mkdtempSync(join(tmpdir(), 'hyperkube-synth-'));
-  execFileSync(join(ROOT, 'node_modules/.bin/ts-node'), ['--transpile-only', join(ROOT, 'apps', app, 'main.ts')], {
+  const run = spawnSync(join(ROOT, 'node_modules/.bin/ts-node'), ['--transpile-only', join(ROOT, 'apps', app, 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, CDK8S_OUTDIR: out },
+    encoding: 'utf8',
   });
-  return new Map(readdirSync(out).map((file) => [file, readFileSync(join(out, file))]));
+  if (run.status !== 0) {
+    throw new Error(`synth of ${app} failed (${run.status}):\n${run.stderr}`);
+  }
+  return { files: new Map(readdirSync(out).map((file) => [file, readFileSync(join(out, file))])), stderr: run.stderr };
+}
+
+function synthAppTo(app: string): Map<string, Buffer> {
+  return synthApp(app).files;
 }
 
 describe('deterministic output', () => {
@@ -24,6 +33,11 @@ describe('deterministic output', () => {
     for (const [file, bytes] of first) {
       expect(second.get(file)!.equals(bytes)).toBe(true);
     }
+  }, 60_000);
+
+  test('GIVEN the reference app, which names no seed WHEN synthesized THEN stderr warns once about the public development seed', () => {
+    const { stderr } = synthApp('test-network');
+    expect(stderr.match(/Hyperkube warning: FabricChart test-network uses identities from the public development seed/g)).toHaveLength(1);
   }, 60_000);
 
   test('GIVEN a chart WHEN synthesized twice in one process THEN the manifests are equal', () => {

@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { FabricChart, Orderer } from '../../lib';
-import { envOf, find, KubeObject, ofKind, podSpec, synthTestNetwork } from '../util';
+import { Orderer } from '../../lib';
+import { envOf, find, KubeObject, ofKind, podSpec, synthTestNetwork, testChart } from '../util';
 
 describe('Orderer', () => {
   const { objects } = synthTestNetwork();
@@ -32,7 +32,7 @@ describe('Orderer', () => {
 
 describe('OrdererNode', () => {
   test('GIVEN an orderer WHEN ApiObject.of(node) is patched THEN that node\'s StatefulSet carries the patch', () => {
-    const chart = new FabricChart(Testing.app(), 'net');
+    const chart = testChart();
     const orderer = new Orderer(chart, 'orderer', { mspId: 'OrdererMSP', consenters: 3 });
     ApiObject.of(orderer.nodes[2]).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { zone: 'c' }));
     const objects = Testing.synth(chart) as KubeObject[];
@@ -41,7 +41,7 @@ describe('OrdererNode', () => {
   });
 
   test('GIVEN an orderer WHEN its nodes are read THEN each has the addresses and TLS certificate channels need', () => {
-    const chart = new FabricChart(Testing.app(), 'net');
+    const chart = testChart();
     const node = new Orderer(chart, 'orderer', { mspId: 'OrdererMSP', consenters: 1 }).nodes[0];
     expect(node.address).toBe('orderer-node0.fabric.svc.cluster.local:7050');
     expect(node.adminAddress).toBe('orderer-node0.fabric.svc.cluster.local:7053');

@@ -1,11 +1,11 @@
 import { X509Certificate } from 'node:crypto';
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { FabricChart, PeerOrg, PeerOrgProps, StateDatabase } from '../../lib';
-import { envOf, find, KubeObject, ofKind, podSpec, secretData, synthTestNetwork } from '../util';
+import { PeerOrg, PeerOrgProps, StateDatabase } from '../../lib';
+import { envOf, find, KubeObject, ofKind, podSpec, secretData, synthTestNetwork, testChart } from '../util';
 
 /** Synthesizes a chart holding only PeerOrg org1 with `props`. */
 function synthOrg(props: Partial<PeerOrgProps>): KubeObject[] {
-  const chart = new FabricChart(Testing.app(), 'net');
+  const chart = testChart();
   new PeerOrg(chart, 'org1', { mspId: 'Org1MSP', ...props });
   return Testing.synth(chart) as KubeObject[];
 }
@@ -45,7 +45,7 @@ describe('PeerOrg', () => {
   });
 
   test('GIVEN a peer WHEN ApiObject.of(peer) is patched THEN only that peer gets the nodeSelector and toleration', () => {
-    const chart = new FabricChart(Testing.app(), 'net');
+    const chart = testChart();
     const org = new PeerOrg(chart, 'org1', { mspId: 'Org1MSP', peers: 2 });
     ApiObject.of(org.peers[1]).addJsonPatch(
       JsonPatch.add('/spec/template/spec/nodeSelector', { 'disktype': 'ssd' }),
@@ -58,7 +58,7 @@ describe('PeerOrg', () => {
   });
 
   test('GIVEN a PeerOrg WHEN its peers array is changed by the caller THEN the org is not', () => {
-    const chart = new FabricChart(Testing.app(), 'net');
+    const chart = testChart();
     const org = new PeerOrg(chart, 'org1', { mspId: 'Org1MSP' });
     org.peers.pop();
     org.users.pop();
@@ -67,7 +67,7 @@ describe('PeerOrg', () => {
   });
 
   test('GIVEN a PeerOrg WHEN addUser is called THEN the user gets a client identity Secret and is listed', () => {
-    const chart = new FabricChart(Testing.app(), 'net');
+    const chart = testChart();
     const org = new PeerOrg(chart, 'org1', { mspId: 'Org1MSP' });
     const auditor = org.addUser('auditor');
     const objects = Testing.synth(chart) as KubeObject[];
@@ -79,7 +79,7 @@ describe('PeerOrg', () => {
   });
 
   test('GIVEN CouchDB WHEN synthesized THEN each peer has a CouchDB sidecar with credentials from a Secret', () => {
-    const chart = new FabricChart(Testing.app(), 'net');
+    const chart = testChart();
     new PeerOrg(chart, 'org1', { mspId: 'Org1MSP', stateDatabase: StateDatabase.COUCHDB });
     const objects = Testing.synth(chart) as KubeObject[];
     const containers = podSpec(find(objects, 'StatefulSet', 'org1-peer0')).containers;

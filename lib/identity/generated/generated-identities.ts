@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { describeValue, optionalRecord } from '../../core/props';
 import { CertificateAuthorities, IIdentityProvider, KeyPair, NodeRole, OrgScope } from '../identity-provider';
 import { CertificateValidity, DeterministicKey, IssuedCertificate, issueCertificate } from './x509';
 
@@ -10,9 +12,11 @@ export const DEVELOPMENT_SEED = 'hyperkube-development-seed-not-for-production';
 /** Props for `GeneratedIdentities`. */
 export interface GeneratedIdentitiesProps {
   /**
-   * Secret from which every key is derived. Keep it out of version control for anything but
-   * development: whoever holds it holds every private key of the network.
-   * @default DEVELOPMENT_SEED
+   * Secret from which every key and password of the network is derived. Keep it out of version
+   * control for anything but development: whoever holds it holds every private key of the network.
+   * Read it from a Secret-backed source (an environment variable, a file) and fail when it is unset.
+   * Pass `GeneratedIdentities.DEVELOPMENT_SEED` to use the public seed on purpose (tests) without a warning.
+   * @default DEVELOPMENT_SEED, with a warning on stderr at synth
    */
   readonly seed?: string;
   /**
@@ -40,22 +44,36 @@ export class GeneratedIdentities implements IIdentityProvider {
   /** The public development seed used when none is given: keys made from it are for development only. */
   public static readonly DEVELOPMENT_SEED = DEVELOPMENT_SEED;
 
+  /**
+   * Whether the keys come from the public development seed because no seed was given. Synth then
+   * warns; naming `GeneratedIdentities.DEVELOPMENT_SEED` as the seed says the app means it (tests).
+   */
+  public readonly usesDefaultDevelopmentSeed: boolean;
   private readonly seed: string;
   private readonly validity: CertificateValidity;
   private readonly authorities = new Map<string, OrgAuthorities>();
 
   public constructor(props: GeneratedIdentitiesProps = {}) {
-    this.seed = props.seed ?? DEVELOPMENT_SEED;
+    const given = (optionalRecord('GeneratedIdentities', 'props', props) ?? {}) as GeneratedIdentitiesProps;
+    if (given.seed !== undefined && typeof given.seed !== 'string') {
+      throw new Error(`GeneratedIdentities: seed must be a string, got ${describeValue(given.seed)}. Read it from a secret source, for example process.env.NETWORK_SEED.`);
+    }
+    this.seed = given.seed ?? DEVELOPMENT_SEED;
+    this.usesDefaultDevelopmentSeed = given.seed === undefined;
     if (this.seed.length < 16) {
       throw new Error(`GeneratedIdentities: the seed is ${this.seed.length} characters long; use at least 16 so keys cannot be guessed.`);
     }
     this.validity = {
-      notBefore: props.notBefore ?? new Date('2025-01-01T00:00:00Z'),
-      notAfter: props.notAfter ?? new Date('2035-01-01T00:00:00Z'),
+      notBefore: checkDate('notBefore', given.notBefore ?? new Date('2025-01-01T00:00:00Z')),
+      notAfter: checkDate('notAfter', given.notAfter ?? new Date('2035-01-01T00:00:00Z')),
     };
     if (!(this.validity.notBefore < this.validity.notAfter)) {
       throw new Error('GeneratedIdentities: notBefore must be earlier than notAfter.');
     }
+  }
+
+  public secret(purpose: string): string {
+    return createHmac('sha256', this.seed).update(`hyperkube/secret/${purpose}`).digest('base64url').slice(0, 32);
   }
 
   public certificateAuthorities(org: OrgScope): CertificateAuthorities {
@@ -115,4 +133,11 @@ export class GeneratedIdentities implements IIdentityProvider {
 
 function pairOf(certificate: IssuedCertificate): KeyPair {
   return { certificatePem: certificate.pem, privateKeyPem: certificate.key.privateKeyPem };
+}
+
+function checkDate(prop: string, value: unknown): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new Error(`GeneratedIdentities: ${prop} must be a valid Date, got ${describeValue(value)}. Write it like new Date('2025-01-01T00:00:00Z').`);
+  }
+  return value;
 }
