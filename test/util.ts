@@ -83,3 +83,116 @@ export function network() {
   const channel = new Channel(chart, 'mychannel', { orderers: [orderer], members: [org1, org2] });
   return { chart, orderer, org1, org2, org3, channel };
 }
+
+/** The containers of a workload, init containers first. */
+export function containersOf(object: KubeObject): any[] {
+  return [...(podSpec(object).initContainers ?? []), ...podSpec(object).containers];
+}
+
+const PRIVATE_KEY = /-----BEGIN (EC |ENCRYPTED )?PRIVATE KEY-----/;
+
+/** Whether any string in `value`, as it is or base64-decoded, holds a PEM private key. */
+export function holdsPrivateKey(value: unknown): boolean {
+  if (typeof value === 'string') {
+    return PRIVATE_KEY.test(value) || PRIVATE_KEY.test(Buffer.from(value, 'base64').toString('latin1'));
+  }
+  if (value && typeof value === 'object') {
+    return Object.values(value).some(holdsPrivateKey);
+  }
+  return false;
+}
+
+/** A Kubernetes quantity, by the API server's grammar (written here apart from the library's parser). */
+const QUANTITY = /^[+-]?(\d+\.?\d*|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|[mkMGTPE])?$/;
+const QUANTITY_FACTORS: Record<string, number> = {
+  '': 1, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
+
+/** The value of a quantity, or NaN if it is not one. */
+export function quantityValue(text: unknown): number {
+  if (typeof text !== 'string') {
+    return NaN;
+  }
+  const match = QUANTITY.exec(text);
+  if (!match) {
+    return NaN;
+  }
+  const suffix = match[2] ?? '';
+  return /^[eE]/.test(suffix) ? Number(text) : Number(text.slice(0, text.length - suffix.length)) * QUANTITY_FACTORS[suffix];
+}
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Kinds whose names are labels (a DNS label, at most 63): they become host names or label values. */
+const LABEL_NAMED_KINDS = ['Namespace', 'Service', 'StatefulSet', 'Job', 'Deployment'];
+/** A pinned image: a digest, or a tag other than latest after the last '/'. */
+const PINNED_IMAGE = /(@sha256:[0-9a-f]{64}$)|(^[^@]*:(?!latest$)[\w][\w.-]{0,127}$)/;
+
+/**
+ * What the hygiene checks find wrong in `objects`, as one line each (empty when all is well):
+ * key material outside Secrets, service-account tokens, unpinned images, missing or invalid
+ * requests and limits (a request above its limit), invalid storage sizes, object names that
+ * repeat within a kind or break Kubernetes' name rules, Jobs with unbounded retries, Secrets
+ * written as stringData and empty env values (which a re-apply would report as changed).
+ */
+export function hygieneProblems(objects: KubeObject[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const object of objects) {
+    const id = `${object.kind}/${object.metadata.name}`;
+    if (seen.has(id)) {
+      problems.push(`${id}: name used twice`);
+    }
+    seen.add(id);
+    const name = object.metadata.name;
+    const labelNamed = LABEL_NAMED_KINDS.includes(object.kind);
+    if (labelNamed ? name.length > 63 || !DNS_LABEL.test(name) : name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+      problems.push(`${id}: not a valid ${labelNamed ? 'DNS label (63)' : 'DNS subdomain (253)'}`);
+    }
+    if ((object.metadata.namespace === undefined) !== (object.kind === 'Namespace')) {
+      problems.push(`${id}: namespace ${object.metadata.namespace}`);
+    }
+    if (object.kind !== 'Secret' && holdsPrivateKey(object)) {
+      problems.push(`${id}: private key outside a Secret`);
+    }
+    if (object.kind === 'Secret' && object.stringData !== undefined) {
+      problems.push(`${id}: stringData`);
+    }
+    if (object.kind === 'Job' && !(object.spec.backoffLimit <= 10 && object.spec.activeDeadlineSeconds > 0)) {
+      problems.push(`${id}: unbounded retries`);
+    }
+    for (const claim of object.spec?.volumeClaimTemplates ?? []) {
+      const storage = quantityValue(claim.spec.resources.requests.storage);
+      if (!(storage > 0 && Number.isInteger(storage))) {
+        problems.push(`${id}: storage ${claim.spec.resources.requests.storage}`);
+      }
+    }
+    if (!object.spec?.template?.spec) {
+      continue;
+    }
+    if (podSpec(object).automountServiceAccountToken !== false) {
+      problems.push(`${id}: service-account token mounted`);
+    }
+    for (const container of containersOf(object)) {
+      const where = `${id}/${container.name}`;
+      if (!PINNED_IMAGE.test(container.image)) {
+        problems.push(`${where}: image ${container.image} not pinned`);
+      }
+      for (const resource of ['cpu', 'memory']) {
+        const request = quantityValue(String(container.resources?.requests?.[resource]));
+        const limit = quantityValue(String(container.resources?.limits?.[resource]));
+        if (!(request >= 0 && limit > 0 && request <= limit)) {
+          problems.push(`${where}: ${resource} request ${container.resources?.requests?.[resource]} limit ${container.resources?.limits?.[resource]}`);
+        }
+        if (resource === 'memory' && !(Number.isInteger(request) && Number.isInteger(limit))) {
+          problems.push(`${where}: fractional memory`);
+        }
+      }
+      if ((container.env ?? []).some((e: any) => e.value === '')) {
+        problems.push(`${where}: empty env value`);
+      }
+    }
+  }
+  return problems;
+}
