@@ -119,7 +119,7 @@ export function quantityValue(text: unknown): number {
     return NaN;
   }
   const suffix = match[2] ?? '';
-  return /^[eE]/.test(suffix) ? Number(text) : Number(text.slice(0, text.length - suffix.length)) * QUANTITY_FACTORS[suffix];
+  return /^[eE][+-]?\d/.test(suffix) ? Number(text) : Number(text.slice(0, text.length - suffix.length)) * QUANTITY_FACTORS[suffix];
 }
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

@@ -231,6 +231,9 @@ export class ExternalChaincode extends Construct {
 
   /** The chaincode server `org` runs. */
   public serverOf(org: IPeerOrg): ChaincodeServer {
+    if (!hasMembers(org, 'mspId')) {
+      throw new Error(`ExternalChaincode ${this.node.id}: the org asked for is ${describeValue(org)}, not an organization. Pass one of ${this._orgs.map((o) => o.node.id).join(', ')}.`);
+    }
     const server = this._servers.find((candidate) => candidate.org.mspId === org.mspId);
     if (!server) {
       throw new Error(`ExternalChaincode ${this.node.id}: ${org.mspId} does not run chaincode ${this.name}; it runs in ${this._orgs.map((o) => o.mspId).join(', ')}.`);

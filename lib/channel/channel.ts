@@ -170,6 +170,9 @@ export class Channel extends Construct implements IChannel {
 
   /** Name of the Job that joins `org`'s peers to the channel. */
   public joinJobName(org: IPeerOrg): string {
+    if (!hasMembers(org, 'mspId', 'name')) {
+      throw new Error(`Channel ${this.node.id}: the org asked for is ${describeValue(org)}, not an organization. Pass one of the channel's members.`);
+    }
     const job = this.joinJobs.get(org.name);
     if (!job) {
       throw new Error(`Channel ${this.node.id}: ${org.mspId} is not a member of channel ${this.name}.`);

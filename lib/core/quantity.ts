@@ -18,7 +18,7 @@ export function parseQuantity(text: string): number | undefined {
     return undefined;
   }
   const [, sign, number, suffix = ''] = match;
-  const magnitude = /^[eE]/.test(suffix)
+  const magnitude = /^[eE][+-]?\d/.test(suffix)
     ? Number(`${number}e${suffix.slice(1)}`)
     : Number(number) * (BINARY_SUFFIXES[suffix] ?? DECIMAL_SUFFIXES[suffix]);
   return sign === '-' ? -magnitude : magnitude;

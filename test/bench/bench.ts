@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
+import { GeneratedIdentities } from '../../lib';
 
 interface Measurement { wallSeconds: number; peakMiB: number; objects: number; bytes: number }
 interface Case { name: string; maxSeconds: number; maxMiB: number }
@@ -25,7 +26,7 @@ function measureHere(name: string): void {
     require('./large-network').buildLargeNetwork(app);
   } else {
     const { TestNetwork } = require('../../apps/test-network/network');
-    new TestNetwork(app, 'test-network');
+    new TestNetwork(app, 'test-network', { identities: new GeneratedIdentities({ seed: GeneratedIdentities.DEVELOPMENT_SEED }) });
   }
   app.synth();
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;

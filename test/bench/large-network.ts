@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { Channel, ExternalChaincode, FabricChart, Orderer, PeerOrg } from '../../lib';
+import { Channel, ExternalChaincode, FabricChart, GeneratedIdentities, Orderer, PeerOrg } from '../../lib';
 
 /** Shape of a generated network. */
 export interface LargeNetworkShape {
@@ -19,7 +19,8 @@ export const LARGE_SHAPE: LargeNetworkShape = {
 
 /** Builds a network of `shape`: channel i has consecutive orgs, chaincodes spread round-robin over channels. */
 export function buildLargeNetwork(app: App, shape: LargeNetworkShape = LARGE_SHAPE): FabricChart {
-  const chart = new FabricChart(app, 'large', { namespace: 'fabric-large' });
+  // The development seed on purpose: a benchmark's keys protect nothing.
+  const chart = new FabricChart(app, 'large', { namespace: 'fabric-large', identities: new GeneratedIdentities({ seed: GeneratedIdentities.DEVELOPMENT_SEED }) });
   const orderers = Array.from({ length: shape.ordererOrgs }, (_, i) =>
     new Orderer(chart, `ord${i}`, { mspId: `Orderer${i}MSP`, consenters: shape.consentersPerOrderer }));
   const orgs = Array.from({ length: shape.peerOrgs }, (_, i) =>

@@ -311,6 +311,12 @@ describe('chaincode props from plain JavaScript', () => {
     expect(error.message.startsWith(message)).toBe(true);
   });
 
+  test('GIVEN undefined WHEN a package ID or server is asked for THEN the error says which orgs to pass', () => {
+    const { channel } = network();
+    const cc = channel.addChaincode('basic', { image: IMAGE });
+    expect(errorOf(() => cc.packageId(undefined as any)).message).toBe('ExternalChaincode basic: the org asked for is undefined, not an organization. Pass one of org1, org2.');
+  });
+
   test('GIVEN a channel of another FabricChart WHEN a chaincode is defined on it THEN it is refused, naming both charts', () => {
     const { channel } = network();
     const other = testChart('other', { namespace: 'other' });

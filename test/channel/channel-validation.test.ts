@@ -128,6 +128,11 @@ describe('channel props from plain JavaScript', () => {
   });
 });
 
+test('GIVEN undefined WHEN a join Job name is asked for THEN the construct is named, never a TypeError', () => {
+  const { channel } = network();
+  expect(() => channel.joinJobName(undefined as any)).toThrow('Channel mychannel: the org asked for is undefined, not an organization. Pass one of the channel\'s members.');
+});
+
 describe('organizations of another chart', () => {
   test('GIVEN an org or orderer of another FabricChart WHEN used in a channel THEN it is refused, naming both charts', () => {
     const { chart, org1, orderer } = network();
