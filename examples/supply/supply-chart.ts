@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import {
-  Channel, EndorsementPolicy, ExternalChaincode, FabricChart, FabricChartProps, GeneratedIdentities, Orderer, PeerOrg,
+  Channel, EndorsementPolicy, ExternalChaincode, FabricChart, FabricChartProps, Orderer, PeerOrg,
 } from 'hyperkube';
 
 /** A maker and a shop that share one channel and one chaincode. */
@@ -10,7 +10,6 @@ export class SupplyChart extends FabricChart {
   public constructor(scope: Construct, id: string, props: FabricChartProps = {}) {
     super(scope, id, {
       namespace: 'supply',
-      identities: new GeneratedIdentities({ seed: process.env.SUPPLY_SEED }), // keep the seed secret
       ...props,
     });
     const orderer = new Orderer(this, 'orderer', { mspId: 'OrdererMSP', consenters: 3 });

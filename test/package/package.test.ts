@@ -172,8 +172,10 @@ test("the README's example project, with the tarball, synthesizes and passes its
   installOffline(app);
   linkTools(app, Object.keys(tools));
 
-  // WHEN its synth runs as the README says (cdk8s.yaml: `npx ts-node main.ts`, which type-checks)
-  run('npm', ['run', 'synth'], app);
+  // WHEN its synth runs as the README says (cdk8s.yaml: `npx ts-node main.ts`, which type-checks),
+  // first without the seed, then with it
+  expect(() => run('npm', ['run', 'synth'], app, { SUPPLY_SEED: '' })).toThrow(/SUPPLY_SEED is not set/);
+  run('npm', ['run', 'synth'], app, { SUPPLY_SEED: 'a-seed-from-the-secret-store-of-this-test' });
   const dist = readDist(join(app, 'dist'));
   expect(Object.keys(dist)).toEqual(['supply.k8s.yaml']);
   expect(dist['supply.k8s.yaml']).toContain('kind: Deployment');
