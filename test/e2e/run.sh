@@ -1,21 +1,40 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# End-to-end test of the reference network on a real single-node Kubernetes cluster built on
-# this machine (see cluster/README.md):
-#   build or reuse the cluster kit's cache -> cluster up -> cdk8s synth -> kubectl apply dist/
-#   -> wait for every Job -> Fabric Gateway client scenario -> apply again and check nothing
-#   changed and no Job ran again -> timings. The cluster is always torn down at the end
-#   (E2E_KEEP_CLUSTER=1 keeps it, with its kubeconfig printed).
+# End-to-end test of Hyperkube on a real single-node Kubernetes cluster built on this machine
+# (see cluster/README.md). Scenarios, in this order, all in the same cluster:
+#   reference  build or reuse the cluster kit's cache -> cluster up -> cdk8s synth -> kubectl apply
+#              dist/ -> wait for every Job -> Fabric Gateway client scenario -> apply again and check
+#              nothing changed and no Job ran again.
+#   evolve     (evolve/evolve.sh) v2 and v3 of one app applied over the reference network, each
+#              checked on the running network and re-applied without effect.
+#   multi-org  (multi-org/multi-org.sh) namespace fabric deleted; apps/multi-org (3 peer orgs x 2
+#              peers, 2 ordering orgs, channels trade and claims) applied in fabric-multi; a private
+#              data write by Bank read by Shipper and refused to Insurer; a transaction on claims;
+#              re-applied without effect.
+#   faults     (faults/faults.sh) fabric-multi deleted; the multi-org app brought up afresh in
+#              fabric-faults while an orderer pod is deleted during the creation of channel trade and
+#              a peer pod right after it endorsed its org's chaincode approval; every Job must
+#              complete within 2 minutes of the apply, a transaction still commits, and no peer may
+#              count an invalid transaction (ledger_transaction_count on the operations endpoints).
+# Then timings. The cluster is always torn down at the end (E2E_KEEP_CLUSTER=1 keeps it, with its
+# kubeconfig printed).
 #
 # Environment:
-#   E2E_DIST            manifests folder (default: <repo>/dist)
+#   E2E_DIST            manifests folder of the reference network (default: <repo>/dist)
 #   E2E_SKIP_SYNTH=1    apply E2E_DIST as it is, without running cdk8s synth
-#   E2E_NAMESPACE       namespace of the network (default: fabric)
-#   E2E_JOB_TIMEOUT     seconds to wait for the Jobs (default: 1500)
+#   E2E_NAMESPACE       namespace of the reference network (default: fabric)
+#   E2E_JOB_TIMEOUT     seconds to wait for the Jobs of a bring-up (default: 1500)
 #   E2E_CHANNEL, E2E_CHAINCODE  passed to the client (defaults: mychannel, basic)
 #   E2E_JOIN_JOB_PATTERN, E2E_COMMIT_JOB_PATTERN  extended regexes naming the Jobs whose
 #                       completion marks "channel joined" / "chaincode committed" (join / commit)
-#   E2E_SKIP_CLIENT=1   stop after the Jobs (for manifests without a chaincode)
+#   E2E_SKIP_CLIENT=1   stop the reference scenario after the Jobs (for manifests without a chaincode)
+#   E2E_SKIP_EVOLVE=1   leave out the evolve scenario
+#   E2E_SKIP_MULTI_ORG=1  leave out the multi-org scenario
+#   E2E_SKIP_FAULTS=1   leave out the faults scenario
+#   E2E_FAULT_DEADLINE  seconds from the faults scenario's apply by which every Job must be complete
+#                       (default: 120)
+#   E2E_FAULT_ORDERER   when the faults scenario deletes an orderer during the creation of trade:
+#                       after-join (default) or before-join (see faults/faults.sh)
 #   E2E_KEEP_CLUSTER=1  leave the cluster running
 #   E2E_ALLOW_NOOP_PATCH=1  accept "configured" on re-apply when no object's resourceVersion moved
 set -euo pipefail
@@ -41,7 +60,7 @@ kc() { "${K8S_BIN}/kubectl" --kubeconfig "${KUBECONFIG_ADMIN}" --request-timeout
 print_timings() {
   local k
   echo "==== e2e timings ===="
-  for k in "${order[@]}"; do printf '  %-34s %s\n' "${k}" "${T[${k}]}"; done
+  for k in "${order[@]}"; do printf '  %-56s %s\n' "${k}" "${T[${k}]}"; done
 }
 
 diagnostics() {
@@ -174,7 +193,8 @@ wait_for_jobs() {
       last="${done_}/${total}"
     fi
     if (( total == 0 && $(date +%s) - t_apply > 120 )); then die "no Jobs appeared in namespace ${NS}"; fi
-    (( $(date +%s) < deadline )) || die "Jobs not complete after ${JOB_TIMEOUT}s (${done_}/${total})"
+    (( $(date +%s) < deadline )) || die "Jobs in ${NS} not complete ${JOB_TIMEOUT}s after the apply (${done_}/${total}); incomplete: $(jq -r \
+      '[.items[] | select(all(.status.conditions[]?; .type != "Complete" or .status != "True")) | .metadata.name] | join(" ")' <<<"${jobs_json}")"
     sleep 2
   done
 }
@@ -202,19 +222,27 @@ peer_addresses() {
   (IFS=,; echo "${addrs[*]}")
 }
 
+# client_run COMMAND DIST LOG [CLIENT FLAGS...]: runs a command of the Gateway client against the
+# peers of ${NS}, its output also in LOG.
+client_run() {
+  local command=$1 dist=$2 client_log=$3
+  shift 3
+  PEER_ADDRESSES="$(peer_addresses)" node "${E2E_DIR}/client/dist/main.js" "${command}" \
+    --dist "${dist}" --namespace "${NS}" --retry-seconds 300 "$@" 2>&1 | tee "${client_log}"
+}
+
 # client_scenario DIST LOG [CLIENT FLAGS...]: the Gateway client's create, transfer and read scenario.
 client_scenario() {
   local dist=$1 client_log=$2
   shift 2
-  PEER_ADDRESSES="$(peer_addresses)" node "${E2E_DIR}/client/dist/main.js" scenario \
-    --dist "${dist}" --namespace "${NS}" --channel "${E2E_CHANNEL:-mychannel}" \
-    --chaincode "${E2E_CHAINCODE:-basic}" --retry-seconds 300 "$@" 2>&1 | tee "${client_log}"
+  client_run scenario "${dist}" "${client_log}" --channel "${E2E_CHANNEL:-mychannel}" --chaincode "${E2E_CHAINCODE:-basic}" "$@"
 }
 
-# first_tx_after T_APPLY T_CLIENT LOG: seconds from the apply to the client's first committed transaction.
+# first_tx_after T_APPLY T_CLIENT LOG [WHAT]: seconds from the apply to the moment the client logged
+# "WHAT <seconds>s after the scenario started" (default WHAT: first committed transaction).
 first_tx_after() {
-  local first
-  first=$(grep -oE 'first committed transaction [0-9.]+s' "$3" | head -1 | grep -oE '[0-9.]+' || true)
+  local first what=${4:-first committed transaction}
+  first=$(grep -oE "${what} (committed )?[0-9.]+s" "$3" | head -1 | grep -oE '[0-9.]+s$' | tr -d s || true)
   [[ -n "${first}" ]] && awk -v a="$(( $2 - $1 ))" -v b="${first}" 'BEGIN{printf "%.0fs", a + b}'
 }
 
@@ -262,8 +290,49 @@ reapply_changes_nothing() {
 
 reapply_changes_nothing "${DIST}"
 
+# ---------------------------------------------------------------- helpers of the later scenarios
+# drop_namespace NS: deletes a namespace of an earlier scenario, if there, and waits until it is gone,
+# so that its pods stop competing for the CPU.
+drop_namespace() {
+  local t
+  kc get namespace "$1" >/dev/null 2>&1 || return 0
+  t=$(date +%s)
+  log "deleting namespace $1 (an earlier scenario's network) to free the CPU"
+  kc delete namespace "$1" --wait --timeout=300s >/dev/null || die "namespace $1 not deleted within 300s"
+  timing "delete namespace $1" "$(since "${t}")"
+}
+
+# operations_metrics SERVICE: the /metrics text of a node of ${NS} (peer or orderer), fetched over
+# mutual TLS: checked against the org's TLS CA (ConfigMap <org>-msp, tlsca.pem), as the org admin's
+# TLS identity (Secret <org>-admin). SERVICE is <org>-<node>.
+operations_metrics() {
+  local service=$1 org=${1%-*} ip host pki="${STATE_ROOT}/ops-tls/${NS}/${1%-*}"
+  ip=$(kc -n "${NS}" get svc "${service}" -o jsonpath='{.spec.clusterIP}')
+  host="${service}.${NS}.svc.${CLUSTER_DOMAIN}"
+  if [[ ! -s "${pki}/tls.key" ]]; then
+    mkdir -p "${pki}"
+    kc -n "${NS}" get configmap "${org}-msp" -o jsonpath='{.data.tlsca\.pem}' >"${pki}/ca.pem"
+    kc -n "${NS}" get secret "${org}-admin" -o jsonpath='{.data.tls\.crt}' | base64 -d >"${pki}/tls.crt"
+    kc -n "${NS}" get secret "${org}-admin" -o jsonpath='{.data.tls\.key}' | base64 -d >"${pki}/tls.key"
+  fi
+  curl -sS --max-time 5 --cacert "${pki}/ca.pem" --cert "${pki}/tls.crt" --key "${pki}/tls.key" \
+    --resolve "${host}:9443:${ip}" "https://${host}:9443/metrics"
+}
+
 # ---------------------------------------------------------------- evolve
 if [[ "${E2E_SKIP_EVOLVE:-0}" != 1 ]]; then
   # shellcheck source=evolve/evolve.sh
   . "${E2E_DIR}/evolve/evolve.sh"
+fi
+
+# ---------------------------------------------------------------- multi-org
+if [[ "${E2E_SKIP_MULTI_ORG:-0}" != 1 ]]; then
+  # shellcheck source=multi-org/multi-org.sh
+  . "${E2E_DIR}/multi-org/multi-org.sh"
+fi
+
+# ---------------------------------------------------------------- faults
+if [[ "${E2E_SKIP_FAULTS:-0}" != 1 ]]; then
+  # shellcheck source=faults/faults.sh
+  . "${E2E_DIR}/faults/faults.sh"
 fi

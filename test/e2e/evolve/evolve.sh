@@ -37,6 +37,7 @@ reconcile_log() {
 
 # operations_metric SERVICE METRIC: the value of METRIC{channel="mychannel"} on a node's operations
 # endpoint, over mutual TLS: checked against the org's TLS CA, as the org admin's TLS identity.
+# awk reads the whole body: leaving early would make curl fail writing it (exit 23), at random.
 operations_metric() {
   local service=$1 org=${1%-*} ip host pki="${EVOLVE_DIR}/${1%-*}-tls"
   ip=$(kc -n "${NS}" get svc "${service}" -o jsonpath='{.spec.clusterIP}')
@@ -47,7 +48,7 @@ operations_metric() {
   kc -n "${NS}" get secret "${org}-admin" -o jsonpath='{.data.tls\.key}' | base64 -d >"${pki}/tls.key"
   curl -sS --max-time 5 --cacert "${pki}/ca.pem" --cert "${pki}/tls.crt" --key "${pki}/tls.key" \
     --resolve "${host}:9443:${ip}" "https://${host}:9443/metrics" \
-    | awk -v m="$2" 'index($1, m "{") == 1 && index($1, "channel=\"mychannel\"") {print $2; exit}'
+    | awk -v m="$2" 'index($1, m "{") == 1 && index($1, "channel=\"mychannel\"") && !found {print $2; found = 1}'
 }
 
 # peer_query ORG PEER FUNCTION ARG: evaluates basic's FUNCTION(ARG) on one named peer, as ORG's admin.

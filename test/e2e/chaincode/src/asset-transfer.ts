@@ -8,8 +8,12 @@ const SEED: ReadonlyArray<Asset> = [
   { ID: 'asset3', Color: 'green', Size: 10, Owner: 'Jin Soo', AppraisedValue: 500 },
 ];
 
+/** The transient-map key under which WritePrivate expects its value. */
+export const PRIVATE_VALUE = 'value';
+
 /**
- * Asset-transfer contract used by the Hyperkube end-to-end test.
+ * Asset-transfer contract used by the Hyperkube end-to-end test, with a few private data functions
+ * for networks whose chaincode definition has collections.
  * Values are stored as canonical JSON so that every peer endorses identical bytes.
  */
 @Info({ title: 'AssetTransfer', description: 'Hyperkube e2e reference asset-transfer contract' })
@@ -112,6 +116,47 @@ export class AssetTransferContract extends Contract {
     return canonicalJson(assets);
   }
 
+  /**
+   * Writes a private data value under key in collection. The value comes from the transient map
+   * (key "value"), so it never appears in the transaction the orderers and non-members see.
+   */
+  @Transaction()
+  public async WritePrivate(ctx: Context, collection: string, key: string): Promise<void> {
+    requireName('collection', collection);
+    requireName('key', key);
+    const value = ctx.stub.getTransient().get(PRIVATE_VALUE);
+    if (!value || value.length === 0) {
+      throw new Error(`WritePrivate takes the value from the transient map, key "${PRIVATE_VALUE}"; it is missing or empty`);
+    }
+    await ctx.stub.putPrivateData(collection, key, value);
+  }
+
+  /** The private value under key in collection. Fabric refuses non-members when the collection is memberOnlyRead. */
+  @Transaction(false)
+  @Returns('string')
+  public async ReadPrivate(ctx: Context, collection: string, key: string): Promise<string> {
+    requireName('collection', collection);
+    requireName('key', key);
+    const data = await ctx.stub.getPrivateData(collection, key);
+    if (!data || data.length === 0) {
+      throw new Error(`no private value under key ${key} in collection ${collection}`);
+    }
+    return Buffer.from(data).toString('utf8');
+  }
+
+  /** The SHA-256 (hex) of the private value under key in collection, as every peer of the channel stores it. */
+  @Transaction(false)
+  @Returns('string')
+  public async ReadPrivateHash(ctx: Context, collection: string, key: string): Promise<string> {
+    requireName('collection', collection);
+    requireName('key', key);
+    const hash = await ctx.stub.getPrivateDataHash(collection, key);
+    if (!hash || hash.length === 0) {
+      throw new Error(`no private data hash under key ${key} in collection ${collection}`);
+    }
+    return Buffer.from(hash).toString('hex');
+  }
+
   private async getAsset(ctx: Context, id: string): Promise<Asset> {
     requireId(id);
     const data = await ctx.stub.getState(id);
@@ -123,6 +168,12 @@ export class AssetTransferContract extends Contract {
 
   private async putAsset(ctx: Context, asset: Asset): Promise<void> {
     await ctx.stub.putState(asset.ID, Buffer.from(canonicalJson(asset), 'utf8'));
+  }
+}
+
+function requireName(what: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new Error(`${what} must be a non-empty string`);
   }
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Context } from 'fabric-contract-api';
 import { AssetTransferContract } from '../src/asset-transfer';
@@ -30,6 +31,30 @@ class MemoryStub {
         }
       },
     };
+  }
+
+  /** Private data by collection, and what a call put in the transient map. */
+  public readonly privateData = new Map<string, Map<string, Uint8Array>>();
+  public transient = new Map<string, Uint8Array>();
+
+  public getTransient(): Map<string, Uint8Array> {
+    return this.transient;
+  }
+
+  public async putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    const c = this.privateData.get(collection) ?? new Map<string, Uint8Array>();
+    c.set(key, Uint8Array.from(value));
+    this.privateData.set(collection, c);
+  }
+
+  public async getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    return this.privateData.get(collection)?.get(key) ?? new Uint8Array(0);
+  }
+
+  /** Like a peer: the SHA-256 of the value, or empty when there is none. */
+  public async getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
+    const value = this.privateData.get(collection)?.get(key);
+    return value ? createHash('sha256').update(value).digest() : new Uint8Array(0);
   }
 
   public text(key: string): string {
@@ -101,5 +126,33 @@ describe('AssetTransferContract', () => {
 
   it('canonical JSON sorts nested keys and drops undefined', () => {
     assert.equal(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } }), '{"a":{"d":[{"y":2,"z":1}]},"b":1}');
+  });
+
+  it('writes private data from the transient map and reads it back', async () => {
+    const { cc, ctx, stub } = setup();
+    stub.transient = new Map([['value', Buffer.from('{"amount":100}')]]);
+    await cc.WritePrivate(ctx, 'terms', 'k1');
+    assert.equal(stub.state.size, 0, 'nothing in public state');
+    assert.equal(await cc.ReadPrivate(ctx, 'terms', 'k1'), '{"amount":100}');
+    await assert.rejects(cc.ReadPrivate(ctx, 'other', 'k1'), /no private value under key k1 in collection other/);
+  });
+
+  it('returns the hex SHA-256 of a private value', async () => {
+    const { cc, ctx, stub } = setup();
+    stub.transient = new Map([['value', Buffer.from('secret')]]);
+    await cc.WritePrivate(ctx, 'terms', 'k1');
+    assert.equal(await cc.ReadPrivateHash(ctx, 'terms', 'k1'), createHash('sha256').update('secret').digest('hex'));
+    await assert.rejects(cc.ReadPrivateHash(ctx, 'terms', 'k2'), /no private data hash under key k2/);
+  });
+
+  it('refuses a private write without a transient value, and empty names', async () => {
+    const { cc, ctx, stub } = setup();
+    await assert.rejects(cc.WritePrivate(ctx, 'terms', 'k1'), /transient map, key "value"; it is missing or empty/);
+    stub.transient = new Map([['value', new Uint8Array(0)]]);
+    await assert.rejects(cc.WritePrivate(ctx, 'terms', 'k1'), /missing or empty/);
+    stub.transient = new Map([['value', Buffer.from('x')]]);
+    await assert.rejects(cc.WritePrivate(ctx, '', 'k1'), /collection must be a non-empty string/);
+    await assert.rejects(cc.ReadPrivate(ctx, 'terms', ''), /key must be a non-empty string/);
+    assert.equal(stub.privateData.size, 0);
   });
 });

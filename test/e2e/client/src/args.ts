@@ -15,12 +15,22 @@ export interface Options {
   readonly org?: string;
   readonly fn?: string;
   readonly fnArgs: readonly string[];
+  /** private: the collection; the non-member org that must be refused */
+  readonly collection?: string;
+  readonly outsider?: string;
+  /** evaluate/submit: transient data (name -> value) and the orgs that must endorse */
+  readonly transient: ReadonlyMap<string, string>;
+  readonly endorsingOrgs: readonly string[];
+  /** evaluate/submit: succeed only when the call fails with a message matching this pattern */
+  readonly expectError?: RegExp;
 }
 
 export const USAGE = `usage: node dist/main.js <command> [flags]
 
 commands:
   scenario   Org1 creates and transfers an asset, Org2 reads it back and checks it
+  private    private data: Org1 writes a value to --collection (endorsed by Org1 and Org2 only),
+             Org2 reads it back, --outsider (a non-member org) is refused the value but sees its hash
   evaluate   evaluate one transaction:  --org <org> --fn <name> [--arg <value>]...
   submit     submit one transaction:    --org <org> --fn <name> [--arg <value>]...
   help       print this text
@@ -39,11 +49,17 @@ flags:
   --asset-id <id>              asset id for the scenario (default: time based, printed)
   --retry-seconds <n>          how long to keep retrying while the network/chaincode starts (default: 120)
   --retry-interval <n>         seconds between retries (default: 5)
+  --collection <name>          private: the private data collection (Org1 and Org2 must be members)
+  --outsider <prefix>          private: an org that is not a member of the collection
+  --transient <name=value>     evaluate/submit: transient data entry; repeatable
+  --endorsing-org <mspId>      evaluate/submit: an org that must endorse (Gateway endorsingOrganizations); repeatable
+  --expect-error <regex>       evaluate/submit: succeed only when the call fails with a matching message
 `;
 
 const VALUE_FLAGS = new Set([
   'dist', 'namespace', 'channel', 'chaincode', 'org1', 'org2', 'org', 'peer-address', 'asset-id',
-  'retry-seconds', 'retry-interval', 'fn', 'arg',
+  'retry-seconds', 'retry-interval', 'fn', 'arg', 'collection', 'outsider', 'transient', 'endorsing-org',
+  'expect-error',
 ]);
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Options {
@@ -94,6 +110,24 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     peerAddresses.set(host, address);
   }
 
+  const transient = new Map<string, string>();
+  for (const pair of values.get('transient') ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      throw usageError(`--transient wants name=value, got "${pair}"`);
+    }
+    transient.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  const expectError = one('expect-error');
+  let expectErrorRe: RegExp | undefined;
+  if (expectError !== undefined) {
+    try {
+      expectErrorRe = new RegExp(expectError);
+    } catch (e) {
+      throw usageError(`--expect-error wants a regular expression: ${(e as Error).message}`);
+    }
+  }
+
   const org1 = one('org1') ?? 'org1';
   return {
     command,
@@ -110,6 +144,11 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     retryIntervalSeconds: seconds('retry-interval', one('retry-interval'), 5),
     fn: one('fn'),
     fnArgs: values.get('arg') ?? [],
+    collection: one('collection'),
+    outsider: one('outsider'),
+    transient,
+    endorsingOrgs: values.get('endorsing-org') ?? [],
+    expectError: expectErrorRe,
   };
 }
 

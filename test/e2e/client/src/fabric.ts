@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import {
-  CommitError, CommitStatusError, connect, Contract, EndorseError, Gateway, GatewayError, hash, signers, StatusCode,
+  CommitError, CommitStatusError, connect, Contract, EndorseError, Gateway, GatewayError, hash, ProposalOptions, signers, StatusCode,
 } from '@hyperledger/fabric-gateway';
 import { OrgClient } from './dist';
 import { log } from './log';
@@ -135,13 +135,45 @@ export interface Submitted {
   readonly blockNumber: bigint;
 }
 
+/** What a proposal carries besides its arguments: private data and the orgs that must endorse it. */
+export interface CallOptions {
+  /** transient data: sent to the endorsing peers only, never written to a block */
+  readonly transientData?: Readonly<Record<string, string | Uint8Array>>;
+  /** endorse on peers of exactly these orgs (MSP IDs), e.g. the members of a collection written to */
+  readonly endorsingOrganizations?: readonly string[];
+}
+
+function proposalOptions(args: readonly string[], options: CallOptions): ProposalOptions {
+  return {
+    arguments: [...args],
+    ...(options.transientData && Object.keys(options.transientData).length > 0 ? { transientData: { ...options.transientData } } : {}),
+    ...(options.endorsingOrganizations && options.endorsingOrganizations.length > 0
+      ? { endorsingOrganizations: [...options.endorsingOrganizations] } : {}),
+  };
+}
+
+/** Evaluates fn once (no retry) and returns the result as text. */
+export async function evaluate(contract: Contract, fn: string, args: readonly string[], options: CallOptions = {}): Promise<string> {
+  return Buffer.from(await contract.evaluate(fn, proposalOptions(args, options))).toString('utf8');
+}
+
+/** Every message an error carries (the gateway's and each node's), for matching. */
+export function errorText(err: unknown): string {
+  if (err instanceof GatewayError) {
+    return [err.message, ...err.details.map((d) => d.message)].join('\n');
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
 /**
  * Endorse + order + wait for commit. Endorsement and ordering are retried inside the policy (nothing is
  * on the ledger yet when they fail); once the orderer accepted the transaction only the commit-status
  * query is retried, so a transaction is never sent twice.
  */
-export async function submit(contract: Contract, policy: RetryPolicy, fn: string, args: readonly string[]): Promise<Submitted & { attempts: number }> {
-  const { value: commit, attempts } = await withRetry(`submit ${fn}`, policy, () => contract.submitAsync(fn, { arguments: [...args] }));
+export async function submit(
+  contract: Contract, policy: RetryPolicy, fn: string, args: readonly string[], options: CallOptions = {},
+): Promise<Submitted & { attempts: number }> {
+  const { value: commit, attempts } = await withRetry(`submit ${fn}`, policy, () => contract.submitAsync(fn, proposalOptions(args, options)));
   const transactionId = commit.getTransactionId();
   const { value: status } = await withRetry(
     `commit status of ${transactionId}`,

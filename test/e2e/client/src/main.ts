@@ -1,10 +1,13 @@
 #!/usr/bin/env node
+import * as crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Options, parseArgs, USAGE } from './args';
 import { loadObjects, loadOrgClient, OrgClient } from './dist';
 import { CliError, EXIT_ASSERTION, EXIT_FABRIC, EXIT_OK, EXIT_USAGE } from './errors';
 import { GatewayError } from '@hyperledger/fabric-gateway';
-import { describeError, openConnection, RetryPolicy, submit, withRetry } from './fabric';
+import {
+  CallOptions, describeError, errorText, evaluate, isChaincodeError, openConnection, RetryPolicy, submit, withRetry,
+} from './fabric';
 import { log, step } from './log';
 
 interface AssetJson {
@@ -78,6 +81,94 @@ async function scenario(opts: Options): Promise<void> {
 
 class NotYetError extends Error {}
 
+/** Fabric's refusal of a private data read to an org outside the collection (memberOnlyRead). */
+const READ_REFUSAL = /does not have read access permission on privatedata/;
+
+/**
+ * Private data: Org1 writes a value to a collection, with the value in the transient map and only the
+ * collection's members endorsing; Org2 (a member) reads it back; the outsider is refused the value,
+ * yet its peers hold the value's hash.
+ */
+async function privateScenario(opts: Options): Promise<void> {
+  if (!opts.collection) {
+    throw new CliError('private needs --collection <name>', EXIT_USAGE);
+  }
+  if (!opts.outsider) {
+    throw new CliError('private needs --outsider <org prefix> (an org that is not a member of the collection)', EXIT_USAGE);
+  }
+  const collection = opts.collection;
+  const objects = loadObjects(opts.dist);
+  const writer = loadOrgClient(objects, opts.org1, opts.namespace);
+  const member = loadOrgClient(objects, opts.org2, opts.namespace);
+  const outsider = loadOrgClient(objects, opts.outsider, opts.namespace);
+  log(`inputs from ${opts.dist}: ${writer.label}; ${member.label}; ${outsider.label}`);
+  const key = opts.assetId ?? `terms-e2e-${Date.now().toString(36)}`;
+  const value = JSON.stringify({ amount: 1250000, currency: 'EUR', key, nonce: crypto.randomBytes(8).toString('hex'), terms: '90 days' });
+  const valueHash = crypto.createHash('sha256').update(value).digest('hex');
+  log(`private scenario: channel ${opts.channel}, chaincode ${opts.chaincode}, collection ${collection}, key ${key}`);
+
+  const start = performance.now();
+  const policy = policyFrom(opts);
+  const connections = [writer, member, outsider].map((org) => openConnection(org, opts.peerAddresses));
+  try {
+    const [cw, cm, co] = connections.map((c) => c.gateway.getNetwork(opts.channel).getContract(opts.chaincode));
+    const endorsers = [writer.mspId, member.mspId];
+    const written = await step(`${writer.mspId}: submit WritePrivate(${collection}, ${key}), value in the transient map, ` +
+      `endorsed by ${endorsers.join(' and ')} only`, () =>
+      submit(cw, policy, 'WritePrivate', [collection, key], { transientData: { value }, endorsingOrganizations: endorsers }));
+    log(`${writer.mspId}: WritePrivate committed in block ${written.blockNumber}, tx ${written.transactionId}`);
+    log(`first private write committed ${((performance.now() - start) / 1000).toFixed(3)}s after the scenario started ` +
+      `(${written.attempts} attempt(s))`);
+
+    // The member's gateway peer may get the private data a moment after the block: retry "no private
+    // value" briefly. A refusal is final.
+    const readPolicy: RetryPolicy = { deadline: Math.min(policy.deadline, Date.now() + 30_000), intervalMs: 1000 };
+    let got: string;
+    try {
+      ({ value: got } = await step(`${member.mspId}: evaluate ReadPrivate(${collection}, ${key})`, () =>
+        withRetry(`${member.mspId}: ReadPrivate`, readPolicy, () => evaluate(cm, 'ReadPrivate', [collection, key]),
+          (err) => err instanceof GatewayError && !READ_REFUSAL.test(errorText(err))
+            && (!isChaincodeError(err) || /no private value/.test(errorText(err))))));
+    } catch (err) {
+      throw new CliError(`${member.mspId} is a member of ${collection} but could not read ${key}:\n${describeError(err)}`, EXIT_ASSERTION);
+    }
+    if (got !== value) {
+      throw new CliError(`${member.mspId} read ${JSON.stringify(got)} from ${collection}/${key}, want ${JSON.stringify(value)}`, EXIT_ASSERTION);
+    }
+    log(`${member.mspId}: ReadPrivate returned the value ${writer.mspId} wrote`);
+
+    let leaked: string | undefined;
+    let refusal: unknown;
+    try {
+      leaked = await step(`${outsider.mspId}: evaluate ReadPrivate(${collection}, ${key}), must be refused`, () =>
+        evaluate(co, 'ReadPrivate', [collection, key]));
+    } catch (err) {
+      refusal = err;
+    }
+    if (leaked !== undefined) {
+      throw new CliError(`${outsider.mspId} is not a member of ${collection}, yet ReadPrivate gave it the value: ${leaked}`, EXIT_ASSERTION);
+    }
+    if (!READ_REFUSAL.test(errorText(refusal))) {
+      throw new CliError(`${outsider.mspId}'s ReadPrivate failed, but not with Fabric's refusal to non-members ` +
+        `("tx creator does not have read access permission on privatedata"):\n${describeError(refusal)}`, EXIT_ASSERTION);
+    }
+    log(`${outsider.mspId}: refused, as a non-member must be: ` +
+      `${errorText(refusal).split('\n').find((line) => READ_REFUSAL.test(line))?.trim()}`);
+
+    const { value: hash } = await step(`${outsider.mspId}: evaluate ReadPrivateHash(${collection}, ${key})`, () =>
+      withRetry(`${outsider.mspId}: ReadPrivateHash`, readPolicy, () => evaluate(co, 'ReadPrivateHash', [collection, key]),
+        (err) => err instanceof GatewayError));
+    if (hash !== valueHash) {
+      throw new CliError(`${outsider.mspId} sees hash ${hash} for ${collection}/${key}, want sha256 of the value, ${valueHash}`, EXIT_ASSERTION);
+    }
+    log(`${outsider.mspId}: ReadPrivateHash returned the value's sha256 ${hash.slice(0, 16)}...: its peers hold the hash, not the value`);
+    log(`PASS: ${writer.mspId} wrote ${collection}/${key} (endorsed by ${endorsers.join(', ')}); ${member.mspId} reads it; ` +
+      `${outsider.mspId} is refused (scenario took ${((performance.now() - start) / 1000).toFixed(3)}s)`);
+  } finally {
+    connections.forEach((c) => c.close());
+  }
+}
+
 async function single(opts: Options, kind: 'evaluate' | 'submit'): Promise<void> {
   if (!opts.fn) {
     throw new CliError(`${kind} needs --fn <transaction name>`, EXIT_USAGE);
@@ -86,15 +177,32 @@ async function single(opts: Options, kind: 'evaluate' | 'submit'): Promise<void>
   const conn = openConnection(org, opts.peerAddresses);
   try {
     const contract = conn.gateway.getNetwork(opts.channel).getContract(opts.chaincode);
-    const label = `${org.mspId}: ${kind} ${opts.fn}(${opts.fnArgs.join(', ')})`;
-    if (kind === 'evaluate') {
-      const bytes = await step(label, () => contract.evaluateTransaction(opts.fn!, ...opts.fnArgs));
-      process.stdout.write(`${Buffer.from(bytes).toString('utf8')}\n`);
-    } else {
-      const r = await step(label, () => submit(contract, policyFrom(opts), opts.fn!, opts.fnArgs));
-      log(`committed in block ${r.blockNumber}, tx ${r.transactionId}`);
-      process.stdout.write(`${r.result}\n`);
+    const options: CallOptions = { transientData: Object.fromEntries(opts.transient), endorsingOrganizations: opts.endorsingOrgs };
+    const label = `${org.mspId}: ${kind} ${opts.fn}(${opts.fnArgs.join(', ')})` +
+      (opts.transient.size > 0 ? `, transient ${[...opts.transient.keys()].join(', ')}` : '') +
+      (opts.endorsingOrgs.length > 0 ? `, endorsed by ${opts.endorsingOrgs.join(', ')}` : '');
+    let output: string;
+    try {
+      if (kind === 'evaluate') {
+        output = await step(label, () => evaluate(contract, opts.fn!, opts.fnArgs, options));
+      } else {
+        // With --expect-error a refusal is the answer wanted: make a single attempt.
+        const policy = opts.expectError ? { deadline: 0, intervalMs: 0 } : policyFrom(opts);
+        const r = await step(label, () => submit(contract, policy, opts.fn!, opts.fnArgs, options));
+        log(`committed in block ${r.blockNumber}, tx ${r.transactionId}`);
+        output = r.result;
+      }
+    } catch (err) {
+      if (opts.expectError && opts.expectError.test(errorText(err))) {
+        log(`failed as expected (/${opts.expectError.source}/): ${errorText(err).split('\n').find((l) => opts.expectError!.test(l))?.trim()}`);
+        return;
+      }
+      throw err;
     }
+    if (opts.expectError) {
+      throw new CliError(`${label} succeeded, but a failure matching /${opts.expectError.source}/ was expected; it returned: ${output}`, EXIT_ASSERTION);
+    }
+    process.stdout.write(`${output}\n`);
   } finally {
     conn.close();
   }
@@ -108,6 +216,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT_OK;
     case 'scenario':
       await scenario(opts);
+      return EXIT_OK;
+    case 'private':
+      await privateScenario(opts);
       return EXIT_OK;
     case 'evaluate':
     case 'submit':
