@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { FabricChart } from '../core/fabric-chart';
-import { Component, componentLabels, selectorLabels } from '../core/labels';
-import { chaincodeServerName, kubernetesName, pinnedImage, Ports, validateChaincodeName, validateEnvName } from '../core/naming';
+import { Component, componentLabels, LabelKeys, RETIRED_BY_CHAINCODE_JOBS, selectorLabels } from '../core/labels';
+import { chaincodeServerName, kubernetesName, pinnedImage, Ports, shortHash, validateChaincodeName, validateEnvName } from '../core/naming';
 import {
   checkProps, describeValue, hasMembers, optionalArray, optionalBoolean, optionalInteger, optionalRecord, requireArray, requireInteger, requireString,
 } from '../core/props';
@@ -18,6 +18,7 @@ import { checkPeerOrg, IChannel, ordererAccess } from '../channel/channel';
 import { channelPolicy, channelPolicyPaths, ChannelPolicyTree, implicitMetaThreshold, satisfiableByPeers } from '../channel/channel-policies';
 import { EndorsementPolicy, ImplicitMetaRule, PolicyNode, SignaturePolicy } from '../channel/policy';
 import { CcaasPackage } from './ccaas-package';
+import { ChaincodeServerAccess } from './server-access';
 import { ChaincodeDefinitionJson, CollectionConfigInput, DEFAULT_ENDORSEMENT_POLICY_REFERENCE, renderDefinition } from './chaincode-definition';
 
 /** The env the library sets on every chaincode server: `env` may not set them. */
@@ -156,12 +157,16 @@ export class ExternalChaincode extends Construct {
   private readonly collectionsJson?: string;
   private readonly definitionEnv: Record<string, string>;
   private readonly definition: ChaincodeDefinitionJson;
+  private readonly access: ChaincodeServerAccess;
 
   public constructor(scope: Construct, id: string, props: ExternalChaincodeProps) {
     super(scope, id);
     const owner = `ExternalChaincode ${id}`;
     checkProps(owner, props, ['channel', 'image']);
     this.chart = FabricChart.find(this);
+    this.access = ChaincodeServerAccess.of(this.chart);
+    // Written before the Jobs, so no Job pod is refused for a service account not there yet.
+    this.node.addDependency(this.access);
     this.name = validateChaincodeName(owner, props.name ?? id);
     this.kubernetesName = kubernetesName(this.name);
     this.channel = checkChannel(owner, props.channel, this.chart);
@@ -239,6 +244,16 @@ export class ExternalChaincode extends Construct {
       throw new Error(`ExternalChaincode ${this.node.id}: ${org.mspId} does not run chaincode ${this.name}; it runs in ${this._orgs.map((o) => o.mspId).join(', ')}.`);
     }
     return server;
+  }
+
+  /** @internal the labels of every server of this chaincode on its channel, whatever the revision. */
+  public get _serverLabels(): Record<string, string> {
+    return { [LabelKeys.CHAINCODE]: this.kubernetesName, [LabelKeys.CHANNEL]: this.channel.kubernetesName };
+  }
+
+  /** The label selector of every server of this chaincode on its channel. */
+  private get serverSelector(): string {
+    return Object.entries(this._serverLabels).map(([key, value]) => `${key}=${value}`).join(',');
   }
 
   /** @internal the collection config, as the Jobs and the server's package ConfigMap carry it. */
@@ -383,6 +398,9 @@ export class ExternalChaincode extends Construct {
         ...this.definitionEnv,
         CC_PACKAGE_ID: packageId,
         CC_PACKAGE_FILE: `${PACKAGE_DIR}/package.tar.gz`,
+        CC_SERVER: server.name,
+        CC_SERVER_REPLICAS: String(server.replicas),
+        CC_RETIRE_SELECTOR: `${this.serverSelector},${LabelKeys.ORGANIZATION}=${org.name}`,
         PEERS: org.peers.map((peer) => peer.address).join(' '),
         ...orderers.env,
         ...admin.env,
@@ -393,6 +411,8 @@ export class ExternalChaincode extends Construct {
         ...orderers.volumes,
       ],
       inputs: [packageId, this.collectionsJson ?? '', chaincodeLibrary()],
+      serviceAccountName: this.access.serviceAccountName,
+      labels: this._serverLabels,
     });
   }
 
@@ -408,6 +428,8 @@ export class ExternalChaincode extends Construct {
         ...this.definitionEnv,
         PEERS: committer.org.peers[0].address,
         APPROVERS: this._orgs.map((org) => org.mspId).join(' '),
+        // The servers of organizations that no longer run the chaincode, retired once it is committed.
+        CC_RETIRE_SELECTOR: `${this.serverSelector},${LabelKeys.ORGANIZATION} notin (${this._orgs.map((org) => org.name).join(',')})`,
         ENDORSING_PEERS: this._orgs.map((org) => `${org.peers[0].address}=${tlsCaFile(org)}`).join(' '),
         ...orderers.env,
         ...admin.env,
@@ -419,6 +441,8 @@ export class ExternalChaincode extends Construct {
         ...publicMspAccess([...this.channel.orderers, ...this._orgs]),
       ],
       inputs: [this.collectionsJson ?? '', ...this._servers.map((server) => server.package.packageId), chaincodeLibrary()],
+      serviceAccountName: this.access.serviceAccountName,
+      labels: this._serverLabels,
     });
   }
 }
@@ -455,6 +479,8 @@ export class ChaincodeServer extends Construct {
   public readonly package: CcaasPackage;
   /** Name of the ConfigMap holding the package (and the collection config, if any). */
   public readonly packageConfigMapName: string;
+  /** Server pods. */
+  public readonly replicas: number;
   private readonly chart: FabricChart;
 
   public constructor(scope: Construct, id: string, props: ChaincodeServerProps) {
@@ -462,14 +488,18 @@ export class ChaincodeServer extends Construct {
     this.chart = FabricChart.find(this);
     const chaincode = props.chaincode;
     this.org = props.org;
-    this.name = chaincodeServerName(chaincode.kubernetesName, chaincode.channel.kubernetesName, this.org.name);
+    // What the server runs names it: an upgrade starts a new server beside the old one, which keeps
+    // serving the committed definition until the Jobs have moved the peers off its package.
+    const revision = shortHash(`${chaincode.label}\u0000${props.image}`, 6);
+    this.name = chaincodeServerName(chaincode.kubernetesName, chaincode.channel.kubernetesName, this.org.name, revision);
+    this.replicas = props.replicas ?? 1;
     this.chart._reserve('Service name', this.name, this, 'Shorten the chaincode, channel or organization name so chaincode server names stay distinct.');
     const tls = props.tls ?? true;
     this.package = CcaasPackage.build(chaincode.label, {
       address: `${this.chart.fqdn(this.name)}:${Ports.CHAINCODE_SERVER}`,
       tlsRootCertPem: tls ? this.org.certificateAuthorities.tlsCaPem : undefined,
     });
-    const labels = componentLabels(Component.CHAINCODE, this.org.name);
+    const labels = { ...componentLabels(Component.CHAINCODE, this.org.name), ...chaincode._serverLabels };
     this.packageConfigMapName = `${this.name}-package`;
     const packageConfigMap = namedConfigMap(this, 'package', {
       metadata: { name: this.packageConfigMapName, labels },
@@ -481,8 +511,10 @@ export class ChaincodeServer extends Construct {
     }
     const tlsSecret = tls ? this.addTlsSecret(labels) : undefined;
     const selector = selectorLabels('fabric-chaincode', this.name);
-    addService(this, 'service', { name: this.name, labels, selector, ports: CHAINCODE_PORTS });
-    this.node.defaultChild = this.addDeployment(props, labels, selector, tlsSecret);
+    // The Jobs find a chaincode's servers by these labels, and tell the current one by its instance.
+    const retiredLabels = { ...labels, ...selector, [LabelKeys.RETIRED_BY]: RETIRED_BY_CHAINCODE_JOBS };
+    addService(this, 'service', { name: this.name, labels: retiredLabels, selector, ports: CHAINCODE_PORTS });
+    this.node.defaultChild = this.addDeployment(props, retiredLabels, selector, tlsSecret);
   }
 
   private addTlsSecret(labels: Record<string, string>): string {
@@ -502,7 +534,7 @@ export class ChaincodeServer extends Construct {
     return new k8s.KubeDeployment(this, 'deployment', {
       metadata: { name: this.name, labels },
       spec: {
-        replicas: props.replicas ?? 1,
+        replicas: this.replicas,
         selector: { matchLabels: selector },
         template: {
           metadata: { labels: { ...this.chart.labels, ...labels, ...selector } },

@@ -128,19 +128,22 @@ export function ordererNodeName(org: string, index: number): string {
 }
 
 /**
- * The Service name of the chaincode server that `org` runs for chaincode `chaincode` on channel
- * `channel` (the channel's Kubernetes name), for example `cc-basic-mychannel-org1`. Where the
- * chaincode name is not a DNS label already (upper case, '_') or the whole is longer than 63, it
- * ends in a short hash of the three, so that distinct chaincodes never share a name.
+ * The Service (and Deployment) name of the chaincode server that `org` runs for chaincode
+ * `chaincode` on channel `channel` (the channel's Kubernetes name) at `revision`, for example
+ * `cc-basic-mychannel-org1-3f9a1c`. The revision names what the server runs, so an upgrade gets a
+ * new server beside the old one. Where the chaincode name is not a DNS label already (upper case,
+ * '_') or the whole is longer than 63, the first three parts become a short hash of them, so that
+ * distinct chaincodes never share a name.
  */
-export function chaincodeServerName(chaincode: string, channel: string, org: string): string {
-  const natural = `cc-${chaincode}-${channel}-${org}`;
+export function chaincodeServerName(chaincode: string, channel: string, org: string, revision: string): string {
+  const natural = `cc-${chaincode}-${channel}-${org}-${revision}`;
   if (natural.length <= 63 && DNS_LABEL.test(natural)) {
     return natural;
   }
   const hash = shortHash(`${chaincode}\u0000${channel}\u0000${org}`);
-  const head = natural.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63 - hash.length - 1).replace(/-+$/, '');
-  return `${head}-${hash}`;
+  const tail = `-${hash}-${revision}`;
+  const head = `cc-${chaincode}-${channel}-${org}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63 - tail.length).replace(/-+$/, '');
+  return `${head}${tail}`;
 }
 
 /** Fully qualified in-cluster DNS name of a Service. */

@@ -32,6 +32,13 @@ export interface FabricJobProps {
   readonly component: Component;
   /** Organization the Job acts for, when it acts for one. */
   readonly organization?: string;
+  /**
+   * Service account of a Job that calls the Kubernetes API; only such a Job gets a token.
+   * @default none: no token is mounted
+   */
+  readonly serviceAccountName?: string;
+  /** Labels of the Job and its pod besides the component's. @default none */
+  readonly labels?: Record<string, string>;
 }
 
 /** Longest base name: with '-' and the 10-character spec hash, a Job name is a 63-character label. */
@@ -103,7 +110,7 @@ export class FabricJob extends Construct {
     const scripts = ScriptLibrary.of(chart);
     const baseName = jobBaseName(props.baseName);
     chart._reserve('Job name', baseName, this, 'Two Jobs would do the same thing; remove the duplicate construct.');
-    const labels = { ...componentLabels(props.component, props.organization), 'hyperkube.io/step': props.script.replace(/\.sh$/, '') };
+    const labels = { ...componentLabels(props.component, props.organization), ...props.labels, 'hyperkube.io/step': props.script.replace(/\.sh$/, '') };
     this.job = new SpecHashedJob(this, 'Resource', baseName, {
       metadata: { name: baseName, labels },
       spec: {
@@ -121,6 +128,7 @@ export class FabricJob extends Construct {
           },
           spec: {
             ...podDefaults(),
+            ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName, automountServiceAccountToken: true } : {}),
             restartPolicy: 'Never',
             containers: [{
               name: 'run',

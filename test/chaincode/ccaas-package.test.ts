@@ -19,7 +19,8 @@ function untar(archive: Buffer): Map<string, Buffer> {
 
 describe('the CCaaS package of the reference chaincode', () => {
   const { chart, objects } = synthTestNetwork();
-  const configMap = find(objects, 'ConfigMap', 'cc-basic-mychannel-org1-package');
+  const server = chart.basic.serverOf(chart.org1).name;
+  const configMap = find(objects, 'ConfigMap', `${server}-package`);
   const bytes = Buffer.from(configMap.binaryData['package.tar.gz'], 'base64');
   const outer = untar(gunzipSync(bytes));
 
@@ -32,26 +33,26 @@ describe('the CCaaS package of the reference chaincode', () => {
     const code = untar(gunzipSync(outer.get('code.tar.gz')!));
     expect([...code.keys()]).toEqual(['connection.json']);
     const connection = JSON.parse(code.get('connection.json')!.toString());
-    const service = find(objects, 'Service', 'cc-basic-mychannel-org1');
+    const service = find(objects, 'Service', server);
     expect(connection.address).toBe(`${service.metadata.name}.fabric.svc.cluster.local:${service.spec.ports[0].port}`);
     expect(connection.tls_required).toBe(true);
     expect(connection.root_cert).toBe(find(objects, 'ConfigMap', 'org1-msp').data['tlsca.pem']);
-    const serverCert = new X509Certificate(secretData(find(objects, 'Secret', 'cc-basic-mychannel-org1-tls'))['tls.crt']);
+    const serverCert = new X509Certificate(secretData(find(objects, 'Secret', `${server}-tls`))['tls.crt']);
     expect(serverCert.subjectAltName).toContain(`DNS:${connection.address.split(':')[0]}`);
   });
 
   test('GIVEN the package bytes WHEN hashed here THEN the package ID is label:sha256, and the server and install Job use it', () => {
     const expected = `basic_1.0:${createHash('sha256').update(bytes).digest('hex')}`;
     expect(chart.basic.packageId(chart.org1)).toBe(expected);
-    const server = find(objects, 'Deployment', 'cc-basic-mychannel-org1').spec.template.spec.containers[0];
-    expect(server.env).toContainEqual({ name: 'CHAINCODE_ID', value: expected });
+    const container = find(objects, 'Deployment', server).spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: 'CHAINCODE_ID', value: expected });
     const install = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('cc-basic-mychannel-org1-approve-'))!;
     expect(install.spec.template.spec.containers[0].env).toContainEqual({ name: 'CC_PACKAGE_ID', value: expected });
   });
 
   test('GIVEN each org WHEN packaged THEN each gets its own package pointing at its own server', () => {
     expect(chart.basic.packageId(chart.org2)).not.toBe(chart.basic.packageId(chart.org1));
-    expect(chart.basic.packageOf(chart.org2).connectionJson).toContain('cc-basic-mychannel-org2.fabric.svc.cluster.local:9999');
+    expect(chart.basic.packageOf(chart.org2).connectionJson).toContain(`${chart.basic.serverOf(chart.org2).name}.fabric.svc.cluster.local:9999`);
   });
 
   test('GIVEN the same inputs WHEN built twice THEN the bytes are identical', () => {

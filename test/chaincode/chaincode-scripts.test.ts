@@ -3,13 +3,16 @@ import { Channel, EndorsementPolicy, ExternalChaincode, ExternalChaincodeOptions
 import { ChaincodeDefinitionJson } from '../../lib/chaincode/chaincode-definition';
 import { envOf, IMAGE, KubeObject, ofKind, podSpec } from '../util';
 import { libraryScripts } from '../../lib/internal/script-library';
-import { FakeFabric, RunResult } from './fake-fabric';
+import { FakeFabric, FakeServer, RunResult } from './fake-fabric';
 
 /** The exit code of a refusal: common.sh's refuse (no pod retry) where it has one, else fail's. */
 const REFUSED = /^refuse\(\) \{/m.test(libraryScripts()['common.sh']) ? 3 : 1;
 
-/** The Jobs of a chaincode on a channel of Org1 (2 peers), Org2 and Org3, as synthesized. */
-function chaincode(options: Partial<ExternalChaincodeOptions> = {}) {
+/** Another image of the chaincode, as an upgrade brings. */
+const UPGRADED_IMAGE = 'example/cc:1.1.0';
+
+/** The Jobs of a chaincode run by `runBy` (default Org1 and Org2) on a channel of Org1 (2 peers), Org2 and Org3, as synthesized. */
+function chaincode(options: Partial<ExternalChaincodeOptions> = {}, runBy = ['org1', 'org2']) {
   const chart = new FabricChart(Testing.app(), 'net');
   const orderer = new Orderer(chart, 'orderer', { mspId: 'OrdererMSP', consenters: 2 });
   const orgs = [
@@ -18,8 +21,9 @@ function chaincode(options: Partial<ExternalChaincodeOptions> = {}) {
     new PeerOrg(chart, 'org3', { mspId: 'Org3MSP' }),
   ];
   const channel = new Channel(chart, 'mychannel', { orderers: [orderer], members: orgs });
-  const cc = new ExternalChaincode(chart, 'basic', { channel, image: IMAGE, orgs: orgs.slice(0, 2), ...options });
-  const jobs = ofKind(Testing.synth(chart) as KubeObject[], 'Job');
+  const cc = new ExternalChaincode(chart, 'basic', { channel, image: IMAGE, orgs: orgs.filter((org) => runBy.includes(org.name)), ...options });
+  const objects = Testing.synth(chart) as KubeObject[];
+  const jobs = ofKind(objects, 'Job');
   const envOfJob = (prefix: string) => {
     const job = jobs.find((candidate) => candidate.metadata.name.startsWith(prefix));
     if (!job) {
@@ -32,6 +36,11 @@ function chaincode(options: Partial<ExternalChaincodeOptions> = {}) {
     definition: cc._definition as ChaincodeDefinitionJson,
     packageOf: (msp: string) => cc.packageId(orgs.find((org) => org.mspId === msp)!),
     peersOf: (msp: string) => orgs.find((org) => org.mspId === msp)!.peers.map((peer) => peer.address),
+    serverOf: (msp: string): FakeServer => {
+      const name = cc.serverOf(orgs.find((org) => org.mspId === msp)!).name;
+      const deployment = ofKind(objects, 'Deployment').find((candidate) => candidate.metadata.name === name)!;
+      return { name, labels: deployment.metadata.labels ?? {} };
+    },
     approveEnv: (org: string) => envOfJob(`cc-basic-mychannel-${org}-approve-`),
     commitEnv: () => envOfJob('cc-basic-mychannel-commit-'),
   };
@@ -48,7 +57,7 @@ function submitted(run: RunResult, what: 'approveformyorg' | 'commit' | 'install
 function running(cc: ReturnType<typeof chaincode>, sequence = 1): FakeFabric {
   const fabric = new FakeFabric(['Org1MSP', 'Org2MSP', 'Org3MSP']).commit(cc.definition, sequence);
   for (const msp of ['Org1MSP', 'Org2MSP']) {
-    fabric.approve(msp, cc.definition, sequence, cc.packageOf(msp));
+    fabric.approve(msp, cc.definition, sequence, cc.packageOf(msp)).serve(cc.serverOf(msp));
     for (const address of cc.peersOf(msp)) {
       fabric.install(address, cc.packageOf(msp));
     }
@@ -59,7 +68,8 @@ function running(cc: ReturnType<typeof chaincode>, sequence = 1): FakeFabric {
 describe('approve-chaincode.sh and commit-chaincode.sh', () => {
   test('GIVEN a new channel WHEN both orgs\' Jobs and the commit Job run THEN each org installs and approves sequence 1 once, and the commit Job commits it once', () => {
     const cc = chaincode({ endorsementPolicy: EndorsementPolicy.signature(POLICY) });
-    const fabric = new FakeFabric(['Org1MSP', 'Org2MSP', 'Org3MSP']).desire(cc.definition, cc.packageOf('Org1MSP'));
+    const fabric = new FakeFabric(['Org1MSP', 'Org2MSP', 'Org3MSP']).desire(cc.definition, cc.packageOf('Org1MSP'))
+      .serve(cc.serverOf('Org1MSP')).serve(cc.serverOf('Org2MSP'));
     const org1 = fabric.run('approve-chaincode.sh', cc.approveEnv('org1'));
     expect(org1.status).not.toBe(0); // it waits for the commit, bounded, and says why
     expect(org1.stderr).toContain('Org1MSP approved sequence 1, which is not committed yet (approvals: {"Org1MSP":true,"Org2MSP":false,"Org3MSP":false})');
@@ -139,7 +149,7 @@ describe('approve-chaincode.sh and commit-chaincode.sh', () => {
   test('GIVEN sequence 1 committed for Org1 and Org2 WHEN Org3 is added to the chaincode\'s orgs THEN Org3 installs and approves the committed sequence', () => {
     const before = chaincode();
     const after = chaincode({ orgs: undefined });
-    const fabric = running(before).desire(after.definition, after.packageOf('Org3MSP'));
+    const fabric = running(before).desire(after.definition, after.packageOf('Org3MSP')).serve(after.serverOf('Org3MSP'));
     const org3 = fabric.run('approve-chaincode.sh', after.approveEnv('org3'));
     expect(org3.status).toBe(0);
     expect(submitted(org3, 'install')).toHaveLength(1);
@@ -183,7 +193,7 @@ describe('approve-chaincode.sh and commit-chaincode.sh', () => {
   test('GIVEN sequence 1 committed and a pinned sequence 2 WHEN the definition changes THEN sequence 2 is approved', () => {
     const before = chaincode({ sequence: 1 });
     const after = chaincode({ sequence: 2, version: '2.0' });
-    const fabric = running(before).desire(after.definition, after.packageOf('Org1MSP')).commitOnApprove();
+    const fabric = running(before).desire(after.definition, after.packageOf('Org1MSP')).commitOnApprove().serve(after.serverOf('Org1MSP'));
     const run = fabric.run('approve-chaincode.sh', after.approveEnv('org1'));
     expect(run.status).toBe(0);
     expect(submitted(run, 'approveformyorg')[0]).toContain('--version 2.0 --sequence 2');
@@ -216,7 +226,8 @@ describe('approve-chaincode.sh and commit-chaincode.sh', () => {
   test('GIVEN a refusal no retry can fix WHEN the approval is refused THEN the Job fails at the first attempt quoting Fabric', () => {
     const cc = chaincode();
     const reason = "proposal failed with status: 500 - failed to invoke backing implementation of 'ApproveChaincodeDefinitionForMyOrg': collection-name: secret -- collection member 'Org9MSP' is not part of the channel";
-    const fabric = new FakeFabric(['Org1MSP', 'Org2MSP', 'Org3MSP']).desire(cc.definition, cc.packageOf('Org1MSP')).fault('approveformyorg', `fail ${reason}`);
+    const fabric = new FakeFabric(['Org1MSP', 'Org2MSP', 'Org3MSP']).desire(cc.definition, cc.packageOf('Org1MSP')).serve(cc.serverOf('Org1MSP'))
+      .fault('approveformyorg', `fail ${reason}`);
     const run = fabric.run('approve-chaincode.sh', cc.approveEnv('org1'));
     expect(run.status).toBe(REFUSED);
     expect(submitted(run, 'approveformyorg')).toHaveLength(1);
@@ -276,6 +287,58 @@ describe('approve-chaincode.sh and commit-chaincode.sh', () => {
     const run = fabric.run('approve-chaincode.sh', cc.approveEnv('org1'));
     expect(run.status).toBe(0);
     const [first, second] = cc.peersOf('Org1MSP');
-    expect(fabric.peerAddresses().filter((line) => line.endsWith('querycommitted'))).toEqual([`${first} lifecycle chaincode querycommitted`, `${second} lifecycle chaincode querycommitted`]);
+    expect(fabric.peerAddresses().filter((line) => line.endsWith('querycommitted')).slice(0, 2)).toEqual([`${first} lifecycle chaincode querycommitted`, `${second} lifecycle chaincode querycommitted`]);
+  });
+  test('GIVEN an upgrade whose new server has no ready pod WHEN the org\'s approve Job runs THEN it waits, naming the server, and approves nothing', () => {
+    const before = chaincode();
+    const after = chaincode({ version: '1.1', image: UPGRADED_IMAGE });
+    expect(after.serverOf('Org1MSP').name).not.toBe(before.serverOf('Org1MSP').name);
+    const fabric = running(before).desire(after.definition, after.packageOf('Org1MSP')).serve(after.serverOf('Org1MSP'), 0);
+    const run = fabric.run('approve-chaincode.sh', after.approveEnv('org1'));
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain(`: chaincode server ${after.serverOf('Org1MSP').name} has no ready pod yet (0 of 1 ready)`);
+    expect(submitted(run, 'approveformyorg')).toEqual([]);
+  });
+
+  test('GIVEN an upgrade to a new version and image WHEN the Jobs run THEN the old servers serve until the new definition is committed, and each org\'s Job then removes its old server only', () => {
+    const before = chaincode();
+    const after = chaincode({ version: '1.1', image: UPGRADED_IMAGE });
+    const fabric = running(before);
+    const oldServers = ['Org1MSP', 'Org2MSP'].map((msp) => before.serverOf(msp).name);
+    const newServers = ['Org1MSP', 'Org2MSP'].map((msp) => after.serverOf(msp).name);
+    fabric.serve(after.serverOf('Org1MSP')).serve(after.serverOf('Org2MSP'));
+
+    fabric.desire(after.definition, after.packageOf('Org1MSP'));
+    const org1 = fabric.run('approve-chaincode.sh', after.approveEnv('org1'));
+    expect(org1.status).not.toBe(0); // waiting for Org2 and the commit
+    expect(fabric.servers().sort()).toEqual([...oldServers, ...newServers].sort());
+
+    fabric.desire(after.definition, after.packageOf('Org2MSP'));
+    fabric.run('approve-chaincode.sh', after.approveEnv('org2'));
+    expect(fabric.run('commit-chaincode.sh', after.commitEnv()).status).toBe(0);
+    expect(fabric.committedSequence()).toBe(2);
+    expect(fabric.servers().sort()).toEqual([...oldServers, ...newServers].sort());
+
+    fabric.desire(after.definition, after.packageOf('Org1MSP'));
+    const org1Again = fabric.run('approve-chaincode.sh', after.approveEnv('org1'));
+    expect(org1Again.status).toBe(0);
+    expect(org1Again.stderr).toContain(`retired chaincode server deployments/${oldServers[0]}: Org1MSP's peers run basic from ${after.packageOf('Org1MSP')}, served by ${newServers[0]}`);
+    expect(fabric.servers().sort()).toEqual([oldServers[1], ...newServers].sort());
+    expect(fabric.servers('services').sort()).toEqual([oldServers[1], ...newServers].sort());
+    expect(fabric.kubeRequests()).toContain(`DELETE /api/v1/namespaces/fabric/services/${oldServers[0]}`);
+  });
+
+  test('GIVEN Org2 removed from the chaincode\'s orgs WHEN the commit Job runs THEN it removes Org2\'s servers and no other', () => {
+    const before = chaincode();
+    const after = chaincode({ orgs: undefined });
+    const fabric = running(before).serve(after.serverOf('Org3MSP'));
+    const withoutOrg2 = chaincode({}, ['org1', 'org3']);
+    fabric.desire(withoutOrg2.definition, 'unused');
+    fabric.approve('Org3MSP', withoutOrg2.definition, 1, withoutOrg2.packageOf('Org3MSP'));
+    const commit = fabric.run('commit-chaincode.sh', withoutOrg2.commitEnv());
+    expect(commit.status).toBe(0);
+    expect(submitted(commit, 'commit')).toEqual([]);
+    expect(commit.stderr).toContain(`retired chaincode server deployments/${before.serverOf('Org2MSP').name}: the organization no longer runs basic on mychannel`);
+    expect(fabric.servers().sort()).toEqual([before.serverOf('Org1MSP').name, after.serverOf('Org3MSP').name].sort());
   });
 });

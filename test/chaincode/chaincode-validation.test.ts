@@ -142,8 +142,8 @@ describe('chaincode strings that reach the manifests', () => {
 
   test('GIVEN valid extra env WHEN synthesized THEN it reaches every server beside the library\'s own', () => {
     const { chart, channel } = network();
-    channel.addChaincode('basic', { image: IMAGE, env: { 'LOG_LEVEL': 'debug', 'my.setting-x': '1', '_X': '' } });
-    const env = envOf(podSpec(find(Testing.synth(chart) as KubeObject[], 'Deployment', 'cc-basic-mychannel-org1')).containers[0]);
+    const cc = channel.addChaincode('basic', { image: IMAGE, env: { 'LOG_LEVEL': 'debug', 'my.setting-x': '1', '_X': '' } });
+    const env = envOf(podSpec(find(Testing.synth(chart) as KubeObject[], 'Deployment', cc.servers[0].name)).containers[0]);
     expect(env).toMatchObject({ 'LOG_LEVEL': 'debug', 'my.setting-x': '1', 'CHAINCODE_SERVER_ADDRESS': '0.0.0.0:9999' });
   });
 
@@ -161,8 +161,8 @@ describe('chaincode strings that reach the manifests', () => {
 
   test('GIVEN zero replicas WHEN synthesized THEN the servers are scaled to zero', () => {
     const { chart, channel } = network();
-    channel.addChaincode('basic', { image: IMAGE, replicas: 0 });
-    expect(find(Testing.synth(chart) as KubeObject[], 'Deployment', 'cc-basic-mychannel-org1').spec.replicas).toBe(0);
+    const cc = channel.addChaincode('basic', { image: IMAGE, replicas: 0 });
+    expect(find(Testing.synth(chart) as KubeObject[], 'Deployment', cc.servers[0].name).spec.replicas).toBe(0);
   });
 });
 
@@ -271,8 +271,8 @@ describe('chaincode names in Kubernetes', () => {
     const { chart, channel } = network();
     const upper = channel.addChaincode('upper', { name: 'My_CC', image: IMAGE });
     const lower = channel.addChaincode('lower', { name: 'my-cc', image: IMAGE });
-    expect(lower.servers[0].name).toBe('cc-my-cc-mychannel-org1');
-    expect(upper.servers[0].name).toMatch(/^cc-my-cc-[0-9a-f]{8}-mychannel-org1$/);
+    expect(lower.servers[0].name).toMatch(/^cc-my-cc-mychannel-org1-[0-9a-f]{6}$/);
+    expect(upper.servers[0].name).toMatch(/^cc-my-cc-[0-9a-f]{8}-mychannel-org1-[0-9a-f]{6}$/);
     const objects = Testing.synth(chart) as KubeObject[];
     expect(ofKind(objects, 'Deployment')).toHaveLength(4);
     expect(new Set(ofKind(objects, 'Job').map((job) => job.metadata.name)).size).toBe(ofKind(objects, 'Job').length);

@@ -16,10 +16,47 @@ describe('ExternalChaincode', () => {
     const cc = channel.addChaincode('basic', { image: IMAGE });
     const objects = Testing.synth(chart) as KubeObject[];
     expect(cc.channel).toBe(channel);
-    expect(cc.servers.map((server) => server.name)).toEqual(['cc-basic-mychannel-org1', 'cc-basic-mychannel-org2']);
-    expect(ofKind(objects, 'Deployment').map((d) => d.metadata.name)).toEqual(['cc-basic-mychannel-org1', 'cc-basic-mychannel-org2']);
+    expect(cc.servers.map((server) => server.name)).toEqual([expect.stringMatching(/^cc-basic-mychannel-org1-[0-9a-f]{6}$/), expect.stringMatching(/^cc-basic-mychannel-org2-[0-9a-f]{6}$/)]);
+    expect(ofKind(objects, 'Deployment').map((d) => d.metadata.name)).toEqual(cc.servers.map((server) => server.name));
     expect(cc.packageId(org1)).not.toBe(cc.packageId(org2));
     expect(ofKind(objects, 'Job').filter((job) => job.metadata.name.startsWith('cc-basic-mychannel-'))).toHaveLength(3);
+  });
+
+  test('GIVEN a new version or image WHEN synthesized THEN each org gets a new server beside the old one\'s name, labelled for the Jobs to retire, and a new package', () => {
+    const build = (options: { version?: string; image?: string; env?: Record<string, string> }) => {
+      const { chart, channel, org1 } = network();
+      const cc = channel.addChaincode('basic', { image: IMAGE, ...options });
+      return { cc, org1, objects: Testing.synth(chart) as KubeObject[] };
+    };
+    const v1 = build({});
+    const upgrades = [build({ version: '1.1' }), build({ image: 'example/cc:1.0.1' })];
+    for (const upgraded of upgrades) {
+      expect(upgraded.cc.serverOf(upgraded.org1).name).not.toBe(v1.cc.serverOf(v1.org1).name);
+      expect(upgraded.cc.packageId(upgraded.org1)).not.toBe(v1.cc.packageId(v1.org1));
+    }
+    const sameRevision = build({ env: { LOG_LEVEL: 'debug' } });
+    expect(sameRevision.cc.serverOf(sameRevision.org1).name).toBe(v1.cc.serverOf(v1.org1).name);
+
+    const server = v1.cc.serverOf(v1.org1).name;
+    for (const kind of ['Deployment', 'Service']) {
+      expect(find(v1.objects, kind, server).metadata.labels).toMatchObject({
+        'hyperkube.io/retired-by': 'chaincode-jobs', 'hyperkube.io/chaincode': 'basic', 'hyperkube.io/channel': 'mychannel',
+        'hyperkube.io/organization': 'org1', 'app.kubernetes.io/instance': server,
+      });
+    }
+    // The package and the TLS pair go with the apply that drops them; only the workload waits for the Jobs.
+    expect(find(v1.objects, 'ConfigMap', `${server}-package`).metadata.labels?.['hyperkube.io/retired-by']).toBeUndefined();
+    expect(find(v1.objects, 'Secret', `${server}-tls`).metadata.labels?.['hyperkube.io/retired-by']).toBeUndefined();
+  });
+
+  test('GIVEN a chaincode WHEN synthesized THEN its approve Job names its org\'s server to wait for and the org\'s servers to retire, and the commit Job the servers of orgs that left', () => {
+    const { cc, env } = chaincodeJobs();
+    const approve = env('cc-basic-mychannel-org1-approve-');
+    expect(approve.CC_SERVER).toBe(cc.servers[0].name);
+    expect(approve.CC_SERVER_REPLICAS).toBe('1');
+    expect(approve.CC_RETIRE_SELECTOR).toBe('hyperkube.io/chaincode=basic,hyperkube.io/channel=mychannel,hyperkube.io/organization=org1');
+    expect(env('cc-basic-mychannel-commit-').CC_RETIRE_SELECTOR)
+      .toBe('hyperkube.io/chaincode=basic,hyperkube.io/channel=mychannel,hyperkube.io/organization notin (org1,org2)');
   });
 
   test('GIVEN a chaincode server WHEN ApiObject.of(server) is patched THEN its Deployment carries the patch', () => {
@@ -27,8 +64,8 @@ describe('ExternalChaincode', () => {
     const cc = channel.addChaincode('basic', { image: IMAGE });
     ApiObject.of(cc.serverOf(org2)).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'fabric-high'));
     const objects = Testing.synth(chart) as KubeObject[];
-    expect(podSpec(find(objects, 'Deployment', 'cc-basic-mychannel-org2')).priorityClassName).toBe('fabric-high');
-    expect(podSpec(find(objects, 'Deployment', 'cc-basic-mychannel-org1')).priorityClassName).toBeUndefined();
+    expect(podSpec(find(objects, 'Deployment', cc.serverOf(org2).name)).priorityClassName).toBe('fabric-high');
+    expect(podSpec(find(objects, 'Deployment', cc.servers[0].name)).priorityClassName).toBeUndefined();
   });
 
   test('GIVEN a channel WHEN a caller pushes an org into its members array THEN the channel and its chaincodes do not change', () => {

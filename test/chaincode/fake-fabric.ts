@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChaincodeDefinitionJson, PolicyRuleJson, SignaturePolicyJson } from '../../lib/chaincode/chaincode-definition';
@@ -123,6 +123,12 @@ key=$(base64 -w0 <"$input" | md5sum | cut -d' ' -f1)
 cat "$state/decoded/$key.json"
 `;
 
+/** A chaincode server as the fake Kubernetes API keeps it: the name and labels of its Deployment and Service. */
+export interface FakeServer {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+}
+
 /** The outcome of one script run. */
 export interface RunResult {
   readonly status: number | null;
@@ -137,9 +143,15 @@ export class FakeFabric {
 
   public constructor(members: string[]) {
     this.dir = mkdtempSync(join(tmpdir(), 'hyperkube-fake-fabric-'));
-    for (const sub of ['faults', 'approved', 'installed', 'decoded']) {
+    for (const sub of ['faults', 'approved', 'installed', 'decoded', 'kube', 'account']) {
       mkdirSync(join(this.dir, sub));
     }
+    for (const [file, text] of Object.entries({ token: 'fake-token', 'ca.crt': 'fake CA', namespace: 'fabric' })) {
+      writeFileSync(join(this.dir, 'account', file), text);
+    }
+    writeFileSync(join(this.dir, 'kube', 'requests.log'), '');
+    copyFileSync(join(__dirname, 'fake-kube-api.js'), join(this.dir, 'fake-kube-api.js'));
+    this.writeFake('curl', 'exec node "$(dirname "$0")/fake-kube-api.js" "$@"');
     writeFileSync(join(this.dir, 'members'), members.join(' '));
     writeFileSync(join(this.dir, 'calls.log'), '');
     this.writeFake('peer', FAKE_PEER);
@@ -171,6 +183,28 @@ export class FakeFabric {
   public install(address: string, packageId: string): this {
     writeFileSync(join(this.dir, 'installed', address), `${packageId}\n`, { flag: 'a' });
     return this;
+  }
+
+  /** Runs `server` (its Deployment and Service) with `readyReplicas` ready pods. */
+  public serve(server: FakeServer, readyReplicas = 1): this {
+    for (const kind of ['deployments', 'services']) {
+      const file = join(this.dir, 'kube', `${kind}.json`);
+      const objects = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+      objects.push({ ...server, readyReplicas });
+      writeFileSync(file, JSON.stringify(objects));
+    }
+    return this;
+  }
+
+  /** The names of the chaincode server objects of `kind` still there. */
+  public servers(kind: 'deployments' | 'services' = 'deployments'): string[] {
+    const file = join(this.dir, 'kube', `${kind}.json`);
+    return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).map((object: FakeServer) => object.name) : [];
+  }
+
+  /** The Kubernetes API requests the scripts made, as `METHOD PATH [labelSelector]`. */
+  public kubeRequests(): string[] {
+    return readFileSync(join(this.dir, 'kube', 'requests.log'), 'utf8').split('\n').filter(Boolean);
   }
 
   /** Queues faults for `operation` (`querycommitted`, `approveformyorg`, `commit`, ...), one per call. */
@@ -209,7 +243,10 @@ export class FakeFabric {
     const result = spawnSync('bash', [join(scriptFolder(), script)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { WAIT_ATTEMPTS: '4', WAIT_SECONDS: '0', ...env, PATH: `${this.dir}:${toolPath()}`, WORK_DIR: this.dir },
+      env: {
+        WAIT_ATTEMPTS: '4', WAIT_SECONDS: '0', KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443',
+        ...env, PATH: `${this.dir}:${toolPath()}`, WORK_DIR: this.dir, KUBE_ACCOUNT_DIR: join(this.dir, 'account'),
+      },
     });
     return { status: result.status, stderr: result.stderr, calls: this.calls().slice(before) };
   }

@@ -1,4 +1,4 @@
-import { containersOf, find, holdsPrivateKey, hygieneProblems, podSpec, synthMultiOrg, synthTestNetwork, workloads } from '../util';
+import { callsKubernetesApi, containersOf, find, holdsPrivateKey, hygieneProblems, podSpec, synthMultiOrg, synthTestNetwork, workloads } from '../util';
 
 describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]] as const)('hygiene of %s', (_name, synth) => {
   const { objects } = synth();
@@ -13,10 +13,24 @@ describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]]
     expect(objects.filter((o) => o.kind === 'Secret' && holdsPrivateKey(o)).length).toBeGreaterThan(0);
   });
 
-  test('GIVEN every pod template WHEN checked THEN no service-account token is mounted', () => {
+  test('GIVEN every pod template WHEN checked THEN only the chaincode Jobs, which call the Kubernetes API, get a service-account token', () => {
     for (const workload of workloads(objects)) {
-      expect([workload.metadata.name, podSpec(workload).automountServiceAccountToken]).toEqual([workload.metadata.name, false]);
+      const wanted = callsKubernetesApi(workload);
+      expect([workload.metadata.name, podSpec(workload).automountServiceAccountToken]).toEqual([workload.metadata.name, wanted]);
     }
+    expect(workloads(objects).filter(callsKubernetesApi).map((job) => job.metadata.labels?.['hyperkube.io/step']).sort())
+      .toEqual(expect.arrayContaining(['approve-chaincode', 'commit-chaincode']));
+  });
+
+  test('GIVEN the chaincode Jobs\' Role WHEN read THEN it allows reading and deleting Deployments and Services only, for their service account only', () => {
+    const role = find(objects, 'Role', 'hyperkube-chaincode-jobs');
+    expect(role.rules).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'delete'] },
+      { apiGroups: [''], resources: ['services'], verbs: ['list', 'delete'] },
+    ]);
+    const binding = find(objects, 'RoleBinding', 'hyperkube-chaincode-jobs');
+    expect(binding.subjects.map((subject: any) => `${subject.kind}/${subject.name}`)).toEqual(['ServiceAccount/hyperkube-chaincode-jobs']);
+    expect(objects.filter((o) => ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].includes(o.kind))).toHaveLength(2);
   });
 
   test('GIVEN every container WHEN checked THEN its default CPU request is explicit and at most 500m (small by default), and it has limits', () => {

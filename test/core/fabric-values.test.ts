@@ -56,11 +56,16 @@ describe('derived Kubernetes names', () => {
     expect(kubernetesName(`${'x'.repeat(100)}1`)).not.toBe(kubernetesName(`${'x'.repeat(100)}2`));
   });
 
-  test('GIVEN a chaincode server name past 63 characters WHEN derived THEN it is cut, ends in a hash and stays a DNS label', () => {
-    const name = chaincodeServerName('a'.repeat(50), 'mychannel', 'org1');
+  test('GIVEN a chaincode server name past 63 characters WHEN derived THEN it is cut, ends in a hash and the revision, and stays a DNS label', () => {
+    const name = chaincodeServerName('a'.repeat(50), 'mychannel', 'org1', 'abc123');
     expect(name.length).toBeLessThanOrEqual(63);
-    expect(name).toMatch(/^cc-a+-[0-9a-f]{8}$/);
-    expect(chaincodeServerName('a'.repeat(50), 'mychannel', 'org2')).not.toBe(name);
+    expect(name).toMatch(/^cc-a+-[0-9a-f]{8}-abc123$/);
+    expect(chaincodeServerName('a'.repeat(50), 'mychannel', 'org2', 'abc123')).not.toBe(name);
+    expect(chaincodeServerName('a'.repeat(50), 'mychannel', 'org1', 'def456')).not.toBe(name);
+  });
+
+  test('GIVEN a short chaincode server name WHEN derived THEN it reads chaincode, channel, org and revision', () => {
+    expect(chaincodeServerName('basic', 'mychannel', 'org1', 'abc123')).toBe('cc-basic-mychannel-org1-abc123');
   });
 
   test('GIVEN image references WHEN parsed THEN registry, path, tag and digest are told apart as runtimes do', () => {

@@ -9,7 +9,11 @@
 #     approval of it names another package (a new image, TLS, ...) or none (a new org);
 #   - it differs: committed + 1 (or the chart's explicit sequence), for the commit Job to commit.
 #
-# Env: as chaincode.sh, plus CC_PACKAGE_ID, CC_PACKAGE_FILE, PEERS ("address ...").
+# Once committed, it deletes the org's servers of earlier packages of the chaincode: no peer of the
+# org runs those any more. Before approving, it waits until the package's own server is ready.
+#
+# Env: as chaincode.sh, plus CC_PACKAGE_ID, CC_PACKAGE_FILE, PEERS ("address ..."), CC_SERVER and
+#      CC_SERVER_REPLICAS (the package's server), CC_RETIRE_SELECTOR (the org's servers of it).
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 # shellcheck source=chaincode.sh
@@ -62,6 +66,8 @@ approve_pass() {
   if [[ "${APPROVE_SUBMITTED}" == "${CC_TARGET}" ]]; then
     fail "Fabric took ${CORE_PEER_LOCALMSPID}'s approval of ${CC_NAME} sequence ${CC_TARGET}, but queryapproved shows ${CC_APPROVED_PACKAGE:-no package} and ${CC_APPROVED:-no definition}"
   fi
+  # The approval points the org's peers at the package: its server must be serving first.
+  cc_server_ready || return 1
   if [[ "${CC_UNCHANGED}" == true ]]; then
     log "the committed definition of ${CC_NAME} (sequence ${CC_TARGET}) is the chart's; ${CORE_PEER_LOCALMSPID} approved it with ${CC_APPROVED_PACKAGE:-nothing}, approving it with ${CC_PACKAGE_ID}"
   else
@@ -75,6 +81,20 @@ approve_pass() {
   fi
   cc_refuse_if_final "${CORE_PEER_LOCALMSPID}'s approval of ${CC_NAME} sequence ${CC_TARGET}"
   return 1
+}
+
+# peers_follow_pass: one pass of checking that every peer of the org has the chart's definition
+# committed, so none of them still runs the package of an earlier one.
+peers_follow_pass() {
+  local address
+  for address in "${APPROVING_PEERS[@]}"; do
+    use_peer "${address}"
+    cc_read_committed || return 1
+    if ((CC_COMMITTED_SEQUENCE < CC_TARGET)); then
+      CC_REASON="peer ${address} has sequence ${CC_COMMITTED_SEQUENCE} of ${CC_NAME} committed, not ${CC_TARGET} yet"
+      return 1
+    fi
+  done
 }
 
 # approve_on_a_peer: an approve pass; when the peer cannot be reached, the next pass uses the next peer.
@@ -95,3 +115,8 @@ done
 
 cc_reconcile "${CC_NAME} committed on ${CHANNEL} with ${CORE_PEER_LOCALMSPID}'s approval of ${CC_PACKAGE_ID}" approve_on_a_peer
 log "${CC_NAME} sequence ${CC_TARGET} is committed on ${CHANNEL} with the chart's definition, and ${CORE_PEER_LOCALMSPID} approved it with ${CC_PACKAGE_ID}"
+
+# Servers of earlier packages served the peers until now; none of them uses those packages any more.
+cc_reconcile "every peer of ${CORE_PEER_LOCALMSPID} to have sequence ${CC_TARGET} of ${CC_NAME}" peers_follow_pass
+cc_retire_servers "${CC_RETIRE_SELECTOR},app.kubernetes.io/instance!=${CC_SERVER}" \
+  "${CORE_PEER_LOCALMSPID}'s peers run ${CC_NAME} from ${CC_PACKAGE_ID}, served by ${CC_SERVER}"

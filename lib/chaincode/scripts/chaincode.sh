@@ -389,3 +389,77 @@ cc_describe_change() {
     echo "sequence ${CC_COMMITTED_SEQUENCE} is committed; the chart changes: $(cc_differences "${CC_COMMITTED}" "${CC_DEFINITION}")"
   fi
 }
+
+# ---------------------------------------------------------------- chaincode servers
+# Each package has its own server (Deployment and Service, named by what it runs). The Jobs read
+# through the Kubernetes API whether a server is ready before approving the package that points
+# at it, and delete a server once no peer uses its package, with the pod's service account
+# (hyperkube-chaincode-jobs: get, list and delete Deployments, list and delete Services).
+KUBE_ACCOUNT_DIR="${KUBE_ACCOUNT_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}"
+
+# kube_api METHOD PATH [CURL ARG...]: calls the API server with the service account's token; the
+# body goes to CC_OUT. Returns 1, with CC_REASON, when it does not answer with a 2xx status.
+kube_api() {
+  local method=$1 path=$2 host=${KUBERNETES_SERVICE_HOST:-} status
+  shift 2
+  if [[ -z "${host}" || ! -r "${KUBE_ACCOUNT_DIR}/token" ]]; then
+    CC_REASON="this pod has no Kubernetes API access (KUBERNETES_SERVICE_HOST or ${KUBE_ACCOUNT_DIR}/token missing); run the Job with its service account"
+    return 1
+  fi
+  [[ "${host}" == *:* ]] && host="[${host}]"
+  if ! status=$(curl -sS -o "${CC_OUT}" -w '%{http_code}' --max-time 10 -X "${method}" \
+    --cacert "${KUBE_ACCOUNT_DIR}/ca.crt" -H "Authorization: Bearer $(cat "${KUBE_ACCOUNT_DIR}/token")" \
+    "https://${host}:${KUBERNETES_SERVICE_PORT:-443}${path}" "$@" 2>"${CC_ERR}"); then
+    CC_REASON="the Kubernetes API did not answer: $(cc_reason_of "${CC_ERR}")"
+    return 1
+  fi
+  if [[ "${status}" != 2?? ]]; then
+    CC_REASON="the Kubernetes API answered ${status} to ${method} ${path}: $(jq -r '.message // empty' "${CC_OUT}" 2>/dev/null || true)"
+    return 1
+  fi
+}
+
+# kube_namespace: the pod's namespace.
+kube_namespace() {
+  cat "${KUBE_ACCOUNT_DIR}/namespace"
+}
+
+# cc_server_ready: true when chaincode server CC_SERVER has a ready pod (or is scaled to 0), so
+# the peers can reach the package's server as soon as an approval points them at it.
+cc_server_ready() {
+  if ((${CC_SERVER_REPLICAS:-1} == 0)); then
+    return 0
+  fi
+  kube_api GET "/apis/apps/v1/namespaces/$(kube_namespace)/deployments/${CC_SERVER}" || return 1
+  local ready
+  ready=$(jq -r '.status.readyReplicas // 0' "${CC_OUT}")
+  if ((ready < 1)); then
+    CC_REASON="chaincode server ${CC_SERVER} has no ready pod yet (${ready} of ${CC_SERVER_REPLICAS} ready)"
+    return 1
+  fi
+}
+
+# cc_retire_pass SELECTOR WHY: deletes every chaincode server, Deployment and Service, that the
+# label selector SELECTOR picks, logging WHY. Returns 1 with CC_REASON when the API fails.
+cc_retire_pass() {
+  local selector=$1 why=$2 namespace collection name names
+  namespace=$(kube_namespace)
+  for collection in "/apis/apps/v1/namespaces/${namespace}/deployments" "/api/v1/namespaces/${namespace}/services"; do
+    kube_api GET "${collection}" -G --data-urlencode "labelSelector=${selector}" || return 1
+    names=$(jq -r '.items[].metadata.name' "${CC_OUT}")
+    for name in ${names}; do
+      if ! kube_api DELETE "${collection}/${name}" -H 'Content-Type: application/json' -d '{"propagationPolicy":"Background"}' \
+        && [[ "${CC_REASON}" != *"answered 404"* ]]; then
+        return 1
+      fi
+      log "retired chaincode server ${collection##*/}/${name}: ${why}"
+    done
+  done
+}
+
+# cc_retire_servers SELECTOR WHY: cc_retire_pass, retried while the API does not answer.
+cc_retire_servers() {
+  local selector=$1 why=$2
+  retire_step() { cc_retire_pass "${selector}" "${why}"; }
+  cc_reconcile "the removal of the chaincode servers no peer uses (${selector})" retire_step
+}

@@ -6,7 +6,8 @@
 # definition is the chart's.
 #
 # Env: as chaincode.sh, plus PEERS (the committer's peer), APPROVERS ("MSPID ..."),
-#      ENDORSING_PEERS ("address=tlsCaFile ...", a peer of each approving org).
+#      ENDORSING_PEERS ("address=tlsCaFile ...", a peer of each approving org), CC_RETIRE_SELECTOR
+#      (the servers of organizations that no longer run the chaincode, deleted once it is committed).
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 # shellcheck source=chaincode.sh
@@ -52,3 +53,4 @@ commit_pass() {
 use_peer "${PEERS%% *}"
 cc_reconcile "the chart's definition of ${CC_NAME} committed on ${CHANNEL}" commit_pass
 log "${CC_NAME} version ${CC_VERSION} sequence ${CC_TARGET} is committed on ${CHANNEL} with the chart's definition"
+cc_retire_servers "${CC_RETIRE_SELECTOR}" "the organization no longer runs ${CC_NAME} on ${CHANNEL}"

@@ -5,12 +5,16 @@
 # `kubectl apply --prune`, each checked on the running network and re-applied without effect.
 #   v2: Org3 joins mychannel and basic, Org1 gets a second peer, a second ordering org adds two
 #       consenters, the batch timeout and basic's endorsement policy, version and image change.
-#   v3: Org2 leaves mychannel and basic.
+#       A client submits one transaction after another during the whole step; none may fail
+#       (one resubmission is allowed where Fabric invalidated a transaction for the definition
+#       change that raced it), and the old chaincode servers are gone once the Jobs are done.
+#   v3: Org2 leaves mychannel and basic; its chaincode server is retired.
 # Uses run.sh's kc, log, die, timing, since, wait_for_jobs, client_scenario, first_tx_after and
 # reapply_changes_nothing.
 
 EVOLVE_DIR="${STATE_ROOT}/evolve"
-PRUNE_SELECTOR="app.kubernetes.io/part-of=test-network"
+# Chaincode servers are left out of the prune: the Jobs retire each once no peer uses its package.
+PRUNE_SELECTOR="app.kubernetes.io/part-of=test-network,hyperkube.io/retired-by!=chaincode-jobs"
 
 # The upgraded chaincode image is the reference one under a new tag, as a registry would serve it.
 ctr --address "${RUN_DIR}/containerd.sock" -n k8s.io images tag --force \
@@ -69,11 +73,50 @@ peer_query() {
 
 msp_id() { echo "Org${1#org}MSP"; }
 
+# chaincode_servers: the Deployments serving basic, "name org" per line.
+chaincode_servers() {
+  kc -n "${NS}" get deployments -l hyperkube.io/chaincode=basic \
+    -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.metadata.labels.hyperkube\.io/organization}{"\n"}{end}' | sort
+}
+
+# expect_servers STEP: the chaincode servers running are exactly those STEP's manifests have.
+expect_servers() {
+  local want have
+  want=$(awk '/^kind: / {deployment = ($2 == "Deployment")} deployment && /^  name: cc-basic-/ {print $2; deployment = 0}' \
+    "${EVOLVE_DIR}/$1"/*.yaml | sort)
+  have=$(chaincode_servers | awk '{print $1}')
+  [[ "${have}" == "${want}" ]] || die "$1: chaincode servers running: ${have//$'\n'/ }; the app has: ${want//$'\n'/ }"
+  log "$1: the chaincode servers are the app's, the earlier ones retired: ${have//$'\n'/ }"
+}
+
+# start_load LOG: the Gateway client submits one transaction after another as Org1 (v1's
+# identities), in the background, until stop_load.
+start_load() {
+  rm -f "${EVOLVE_DIR}/load.stop"
+  PEER_ADDRESSES="$(peer_addresses)" node "${E2E_DIR}/client/dist/main.js" load --dist "${DIST}" --namespace "${NS}" \
+    --stop-file "${EVOLVE_DIR}/load.stop" --max-seconds 900 >"$1" 2>&1 &
+  load_pid=$!
+}
+
+# stop_load LOG: stops the load and fails when any of its transactions failed.
+stop_load() {
+  touch "${EVOLVE_DIR}/load.stop"
+  if ! wait "${load_pid}"; then
+    grep -E 'FAILED|FAIL:|summary' "$1" >&2 || tail -20 "$1" >&2
+    die "a transaction of the load failed while the network changed (log: $1)"
+  fi
+  grep 'resubmitted:' "$1" | sed 's/^/  /' >&2 || true
+  log "$(grep -o 'load summary: .*' "$1")"
+}
+
 # asset_of LOG: the asset id a client scenario used.
 asset_of() { grep -oE 'asset id [^ ,]+' "$1" | head -1 | awk '{print $3}'; }
 
 # ------------------------------------------------------------------ v2
-log "evolve: applying v2"
+mkdir -p "${EVOLVE_DIR}"
+start_load "${EVOLVE_DIR}/load-v2.log"
+sleep 5   # a few transactions on v1 first
+log "evolve: applying v2 while a client keeps submitting"
 apply_step v2
 wait_for_jobs "${t_apply}"
 timing "v2: apply -> all Jobs complete" "$(since "${t_apply}")"
@@ -93,6 +136,8 @@ for attempt in $(seq 1 15); do
   sleep 2
 done
 log "v2: every consenter has mychannel at the same height: ${heights}"
+stop_load "${EVOLVE_DIR}/load-v2.log"
+expect_servers v2
 reapply_changes_nothing "${EVOLVE_DIR}/v2"
 
 # ------------------------------------------------------------------ v3
@@ -111,4 +156,5 @@ org1_after=$(operations_metric org1-peer0 ledger_blockchain_height)
 [[ -n "${org2_before}" && "${org2_after}" == "${org2_before}" ]] || die "v3: org2-peer0 still receives blocks (height ${org2_before} -> ${org2_after})"
 (( org1_after > org2_after )) || die "v3: org1-peer0 height ${org1_after} did not pass org2-peer0's ${org2_after}"
 log "v3: org2-peer0 stays at height ${org2_after} while org1-peer0 reached ${org1_after}"
+expect_servers v3
 reapply_changes_nothing "${EVOLVE_DIR}/v3"

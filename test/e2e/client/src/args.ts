@@ -23,6 +23,10 @@ export interface Options {
   readonly endorsingOrgs: readonly string[];
   /** evaluate/submit: succeed only when the call fails with a message matching this pattern */
   readonly expectError?: RegExp;
+  /** load: stop once this file exists */
+  readonly stopFile?: string;
+  /** load: stop after this many seconds at the latest */
+  readonly maxSeconds: number;
 }
 
 export const USAGE = `usage: node dist/main.js <command> [flags]
@@ -33,6 +37,8 @@ commands:
              Org2 reads it back, --outsider (a non-member org) is refused the value but sees its hash
   evaluate   evaluate one transaction:  --org <org> --fn <name> [--arg <value>]...
   submit     submit one transaction:    --org <org> --fn <name> [--arg <value>]...
+  load       as --org1, submit CreateAsset one transaction after another until --stop-file exists
+             (or --max-seconds pass); fails if any transaction fails (see main.ts for what may be resubmitted)
   help       print this text
 
 flags:
@@ -54,12 +60,14 @@ flags:
   --transient <name=value>     evaluate/submit: transient data entry; repeatable
   --endorsing-org <mspId>      evaluate/submit: an org that must endorse (Gateway endorsingOrganizations); repeatable
   --expect-error <regex>       evaluate/submit: succeed only when the call fails with a matching message
+  --stop-file <path>           load: stop once this file exists
+  --max-seconds <n>            load: stop after n seconds at the latest (default: 600)
 `;
 
 const VALUE_FLAGS = new Set([
   'dist', 'namespace', 'channel', 'chaincode', 'org1', 'org2', 'org', 'peer-address', 'asset-id',
   'retry-seconds', 'retry-interval', 'fn', 'arg', 'collection', 'outsider', 'transient', 'endorsing-org',
-  'expect-error',
+  'expect-error', 'stop-file', 'max-seconds',
 ]);
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Options {
@@ -149,6 +157,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     transient,
     endorsingOrgs: values.get('endorsing-org') ?? [],
     expectError: expectErrorRe,
+    stopFile: one('stop-file'),
+    maxSeconds: seconds('max-seconds', one('max-seconds'), 600),
   };
 }
 

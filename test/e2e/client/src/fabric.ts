@@ -50,6 +50,11 @@ const STATUS_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(StatusCode).map(([name, code]) => [code as number, name]),
 );
 
+/** The name of a transaction validation code, e.g. MVCC_READ_CONFLICT. */
+export function statusName(code: number): string {
+  return STATUS_NAMES[code] ?? String(code);
+}
+
 /** Multi-line description of any error thrown by the gateway client, including per-node details. */
 export function describeError(err: unknown): string {
   if (err instanceof GatewayError) {

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Options, parseArgs, USAGE } from './args';
 import { loadObjects, loadOrgClient, OrgClient } from './dist';
 import { CliError, EXIT_ASSERTION, EXIT_FABRIC, EXIT_OK, EXIT_USAGE } from './errors';
-import { GatewayError } from '@hyperledger/fabric-gateway';
+import { CommitStatusError, Contract, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import {
-  CallOptions, describeError, errorText, evaluate, isChaincodeError, openConnection, RetryPolicy, submit, withRetry,
+  CallOptions, describeError, errorText, evaluate, isChaincodeError, openConnection, RetryPolicy, statusName, submit, withRetry,
 } from './fabric';
 import { log, step } from './log';
 
@@ -169,6 +170,90 @@ async function privateScenario(opts: Options): Promise<void> {
   }
 }
 
+/**
+ * Fabric invalidates a transaction endorsed under one chaincode definition and validated after the
+ * next is committed: its read of the definition conflicts (MVCC_READ_CONFLICT), or its endorsements
+ * no longer satisfy the new policy. That is Fabric's answer to any definition change, not a gap in
+ * serving; an application resubmits such a transaction, and so does the load.
+ */
+const DEFINITION_RACE = new Set<number>([StatusCode.MVCC_READ_CONFLICT, StatusCode.ENDORSEMENT_POLICY_FAILURE]);
+
+/** How one transaction of the load ended. */
+type LoadOutcome = { committed: true; block: bigint } | { committed: false; resubmit: boolean; reason: string };
+
+async function submitOnce(contract: Contract, assetId: string): Promise<LoadOutcome> {
+  let commit;
+  try {
+    commit = await contract.submitAsync('CreateAsset', { arguments: [assetId, 'green', '1', 'Load', '1'] });
+  } catch (err) {
+    // Endorsement failures are what an upgrade gap looks like: they are never resubmitted. An
+    // orderer that did not take the transaction leaves nothing on the ledger: resubmitting is safe.
+    return { committed: false, resubmit: err instanceof GatewayError && err.name === 'SubmitError', reason: describeError(err) };
+  }
+  const policy: RetryPolicy = { deadline: Date.now() + 60_000, intervalMs: 1000 };
+  const { value: status } = await withRetry(`commit status of ${commit.getTransactionId()}`, policy, () => commit.getStatus(),
+    (err) => err instanceof CommitStatusError);
+  if (status.successful) {
+    return { committed: true, block: status.blockNumber };
+  }
+  return { committed: false, resubmit: DEFINITION_RACE.has(status.code), reason: `transaction ${commit.getTransactionId()} committed as invalid: ${statusName(status.code)}` };
+}
+
+/**
+ * Submits CreateAsset as --org1, one transaction after another, until --stop-file exists. Each
+ * transaction gets one resubmission when Fabric invalidated it for a definition change that raced
+ * it, or when no orderer took it; any other failure, above all a failed endorsement, fails the load.
+ */
+async function load(opts: Options): Promise<void> {
+  const org = loadOrgClient(loadObjects(opts.dist), opts.org1, opts.namespace);
+  const conn = openConnection(org, opts.peerAddresses);
+  const contract = conn.gateway.getNetwork(opts.channel).getContract(opts.chaincode);
+  const started = performance.now();
+  const deadline = Date.now() + opts.maxSeconds * 1000;
+  const prefix = `load-${Date.now().toString(36)}`;
+  let transactions = 0;
+  let firstTry = 0;
+  const resubmitted: string[] = [];
+  const failed: string[] = [];
+  log(`load: ${org.mspId} submits CreateAsset on ${opts.channel}/${opts.chaincode} until ${opts.stopFile ?? 'the time is up'}`);
+  try {
+    while (!(opts.stopFile && fs.existsSync(opts.stopFile)) && Date.now() < deadline) {
+      transactions++;
+      const assetId = `${prefix}-${transactions}`;
+      const first = await submitOnce(contract, assetId);
+      if (first.committed) {
+        firstTry++;
+        continue;
+      }
+      if (!first.resubmit) {
+        failed.push(`${assetId}: ${first.reason}`);
+        log(`load: ${assetId} FAILED: ${first.reason}`);
+        continue;
+      }
+      log(`load: ${assetId} resubmitted: ${first.reason}`);
+      const second = await submitOnce(contract, assetId);
+      if (second.committed) {
+        resubmitted.push(first.reason.replace(/^transaction \S+ /, ''));
+      } else {
+        failed.push(`${assetId}: ${first.reason}; then ${second.reason}`);
+        log(`load: ${assetId} FAILED on resubmission: ${second.reason}`);
+      }
+    }
+  } finally {
+    conn.close();
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  log(`load summary: ${transactions} transactions in ${seconds}s: ${firstTry} committed at the first submit, ` +
+    `${resubmitted.length} committed when resubmitted${resubmitted.length > 0 ? ` (${[...new Set(resubmitted)].join('; ')})` : ''}, ` +
+    `${failed.length} failed`);
+  if (transactions === 0) {
+    throw new CliError('load: no transaction was submitted', EXIT_ASSERTION);
+  }
+  if (failed.length > 0) {
+    throw new CliError(`load: ${failed.length} of ${transactions} transactions failed:\n${failed.join('\n')}`, EXIT_ASSERTION);
+  }
+}
+
 async function single(opts: Options, kind: 'evaluate' | 'submit'): Promise<void> {
   if (!opts.fn) {
     throw new CliError(`${kind} needs --fn <transaction name>`, EXIT_USAGE);
@@ -223,6 +308,9 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'evaluate':
     case 'submit':
       await single(opts, opts.command);
+      return EXIT_OK;
+    case 'load':
+      await load(opts);
       return EXIT_OK;
     default:
       throw new CliError(`unknown command "${opts.command}"\n${USAGE}`, EXIT_USAGE);

@@ -1,0 +1,38 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { FabricChart } from '../core/fabric-chart';
+import { Component, componentLabels } from '../core/labels';
+
+/** Name of the service account, Role and RoleBinding the chaincode Jobs run with. */
+export const CHAINCODE_JOBS_ACCOUNT = 'hyperkube-chaincode-jobs';
+
+/**
+ * The Kubernetes API access of the chaincode Jobs, once per chart: they read whether a chaincode
+ * server is ready before approving the package that points at it, and delete a server once no
+ * committed definition uses its package. The Role allows exactly that: get, list and delete
+ * Deployments, list and delete Services, in the chart's namespace. Every other pod of the chart
+ * keeps no service-account token.
+ * @internal
+ */
+export class ChaincodeServerAccess extends Construct {
+  /** The chart's access, created with the first chaincode. */
+  public static of(chart: FabricChart): ChaincodeServerAccess {
+    const existing = chart.node.tryFindChild(ChaincodeServerAccess.ID);
+    return existing instanceof ChaincodeServerAccess ? existing : new ChaincodeServerAccess(chart);
+  }
+
+  private static readonly ID = 'chaincode-server-access';
+
+  /** Name of the service account. */
+  public readonly serviceAccountName = CHAINCODE_JOBS_ACCOUNT;
+
+  private constructor(chart: FabricChart) {
+    super(chart, ChaincodeServerAccess.ID);
+    const metadata = { name: CHAINCODE_JOBS_ACCOUNT, labels: componentLabels(Component.CHAINCODE) };
+    const account = new kplus.ServiceAccount(this, 'account', { metadata, automountToken: false });
+    const role = new kplus.Role(this, 'role', { metadata });
+    role.allow(['get', 'list', 'delete'], kplus.ApiResource.DEPLOYMENTS);
+    role.allow(['list', 'delete'], kplus.ApiResource.SERVICES);
+    new kplus.RoleBinding(this, 'binding', { metadata, role }).addSubjects(account);
+  }
+}
