@@ -150,4 +150,31 @@ describe('join-channel.sh', () => {
     expect(run.status).toBe(0);
     expect(run.calls.filter((c) => c.includes('fetch') || c.includes(' join'))).toEqual([]);
   });
+
+  test('GIVEN orderers that answer FORBIDDEN for good WHEN join-channel.sh runs THEN it fails within its bound, saying the channel config lacks the org', () => {
+    const peer = `case "$1 $2" in
+      "channel list") echo "Channels peers has joined:";;
+      "channel fetch") echo "Error: can't read the block: &{FORBIDDEN}" >&2; exit 1;;
+    esac`;
+    const run = runWithFakes('join-channel.sh', { peer }, { ...peerEnv, WAIT_ATTEMPTS: '10', FORBIDDEN_ATTEMPTS: '3' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("waiting for the config of mychannel to have Org1MSP (attempt 1/3, next in 0s): Error: can't read the block: &{FORBIDDEN}");
+    expect(run.stderr).toContain("ERROR: the orderers refuse Org1MSP the blocks of mychannel (Error: can't read the block: &{FORBIDDEN}): the channel exists, but its config does not have Org1MSP");
+    expect(run.calls.filter((c) => c.startsWith('peer channel fetch'))).toHaveLength(3);
+    expect(run.calls.filter((c) => c.startsWith('peer channel join'))).toEqual([]);
+  });
+
+  test('GIVEN a channel that appears after two NOT_FOUND answers WHEN join-channel.sh runs THEN it waits, logging the reason, and joins', () => {
+    const peer = `state=$(dirname "$0")
+    case "$1 $2" in
+      "channel list") if [[ -f "$state/joined" ]]; then printf "Channels peers has joined:\\nmychannel\\n"; else echo "Channels peers has joined:"; fi;;
+      "channel fetch") n=$(cat "$state/fetches" 2>/dev/null || echo 0); echo $((n + 1)) >"$state/fetches"
+        if ((n < 2)); then echo "Error: can't read the block: &{NOT_FOUND}" >&2; exit 1; fi; echo block >"$4";;
+      "channel join") touch "$state/joined";;
+    esac`;
+    const run = runWithFakes('join-channel.sh', { peer }, { ...peerEnv, PEERS: 'p0:7051' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain("waiting for channel mychannel to exist on the orderers (attempt 2/3, next in 0s): Error: can't read the block: &{NOT_FOUND}");
+    expect(run.calls.filter((c) => c.startsWith('peer channel join'))).toHaveLength(1);
+  });
 });
