@@ -25,8 +25,7 @@ export class SignaturePolicy {
     return new SignaturePolicy(expression.trim(), new PolicyParser(expression).parse());
   }
 
-  /** Every principal the expression names, in the order written. */
-  public readonly principals: PolicyPrincipal[];
+  private readonly _principals: PolicyPrincipal[];
 
   private constructor(
     /** The expression as Fabric's tools take it. */
@@ -34,12 +33,17 @@ export class SignaturePolicy {
     /** @internal the parsed tree, which the chaincode definition renders as Fabric stores it. */
     public readonly _root: PolicyGate,
   ) {
-    this.principals = principalsOf(_root);
+    this._principals = principalsOf(_root);
+  }
+
+  /** Every principal the expression names, in the order written (a copy: the policy is its expression). */
+  public get principals(): PolicyPrincipal[] {
+    return this._principals.map((principal) => ({ ...principal }));
   }
 
   /** The MSP IDs the expression names, sorted and without repeats. */
   public get mspIds(): string[] {
-    return [...new Set(this.principals.map((principal) => principal.mspId))].sort();
+    return [...new Set(this._principals.map((principal) => principal.mspId))].sort();
   }
 }
 
