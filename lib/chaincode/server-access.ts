@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
 import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels } from '../core/labels';
 
@@ -33,6 +34,12 @@ export class ChaincodeServerAccess extends Construct {
     const role = new kplus.Role(this, 'role', { metadata });
     role.allow(['get', 'list', 'delete'], kplus.ApiResource.DEPLOYMENTS);
     role.allow(['list', 'delete'], kplus.ApiResource.SERVICES);
-    new kplus.RoleBinding(this, 'binding', { metadata, role }).addSubjects(account);
+    // Written as the API server stores it (cdk8s-plus adds an empty apiGroup the server drops), so
+    // that a re-apply changes nothing.
+    new k8s.KubeRoleBinding(this, 'binding', {
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: account.name, namespace: chart.namespace }],
+    });
   }
 }
