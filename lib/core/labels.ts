@@ -19,7 +19,7 @@ export class LabelKeys {
   public static readonly CHANNEL = 'hyperkube.io/channel';
   /**
    * Set on objects that Hyperkube's Jobs delete once nothing uses them (chaincode servers), so
-   * `kubectl apply --prune` must leave them out: see `PRUNE_EXCLUSION`.
+   * `kubectl apply --prune` must leave them out (README, "Day 2").
    */
   public static readonly RETIRED_BY = 'hyperkube.io/retired-by';
   /** Selector labels of a workload. */
@@ -31,12 +31,6 @@ export class LabelKeys {
 
 /** The value of `hyperkube.io/retired-by` on the objects the chaincode Jobs delete. */
 export const RETIRED_BY_CHAINCODE_JOBS = 'chaincode-jobs';
-
-/**
- * The clause to add to `kubectl apply --prune -l` selectors: a chaincode server stays until the
- * Jobs have moved every peer off its package, so pruning must not remove it at apply time.
- */
-export const PRUNE_EXCLUSION = `${LabelKeys.RETIRED_BY}!=${RETIRED_BY_CHAINCODE_JOBS}`;
 
 /** The value of `app.kubernetes.io/managed-by` on every object. */
 export const MANAGED_BY = 'hyperkube';

@@ -10,11 +10,13 @@ const channelEnv = {
 };
 
 /** A channel config as configtxlator decodes it, reduced to what the reconcile logic reads. */
-function config(options: { consenters: string[]; batchTimeout?: string; members?: string[] }) {
+function config(options: { consenters: string[]; batchTimeout?: string; members?: string[]; endpoints?: Record<string, string[]> }) {
   return {
     channel_group: {
       groups: {
         Orderer: {
+          groups: Object.fromEntries(Object.entries(options.endpoints ?? {}).map(([msp, hosts]) =>
+            [msp, { values: { Endpoints: { value: { addresses: hosts.map((host) => `${host}:7050`) } } } }])),
           values: {
             BatchTimeout: { value: { timeout: options.batchTimeout ?? '2s' } },
             ConsensusType: { value: { metadata: { consenters: options.consenters.map((host) => ({ host, port: 7050, client_tls_cert: `cert-${host}` })) } } },
@@ -108,6 +110,23 @@ describe('reconcile-channel.sh', () => {
     const steps = run.calls.filter((c) => c.includes('channel update') || c.includes('channel join'));
     expect(steps.map((c) => c.replace(/ .*-o (o\d):7053.*/, ' join $1').replace(/^peer channel update.*/, 'update'))).toEqual(['update', 'osnadmin join o2', 'update', 'osnadmin join o3']);
     expect(run.stderr).toContain('change: Channel/Orderer/ConsensusType: consenters [o0,o1] -> consenters [o0,o1,o2]');
+  });
+
+  test('GIVEN a new ordering org with two consenters WHEN run THEN each node\'s endpoint is advertised only in an update after it joined and caught up', () => {
+    const run = reconcile(config({ consenters: ['o0', 'o1'], endpoints: { OrdererMSP: ['o0', 'o1'] } }),
+      config({ consenters: ['o0', 'o1', 'o2', 'o3'], endpoints: { OrdererMSP: ['o0', 'o1'], Orderer2MSP: ['o2', 'o3'] } }),
+      { env: { CONSENTERS: 'o0:7053=/tls o1:7053=/tls o2:7053=/tls o3:7053=/tls' } });
+    expect(run.status).toBe(0);
+    const steps = run.stderr.split('\n').filter((line) => / change: | joined channel /.test(line)).map((line) => line.replace(/^\S+ /, ''));
+    expect(steps).toEqual([
+      'change: Channel/Orderer/Orderer2MSP added',
+      'change: Channel/Orderer/ConsensusType: consenters [o0,o1] -> consenters [o0,o1,o2]',
+      'consenter o2:7053 joined channel mychannel',
+      'change: Channel/Orderer/Orderer2MSP/Endpoints added: {"addresses":["o2:7050"]}',
+      'change: Channel/Orderer/ConsensusType: consenters [o0,o1,o2] -> consenters [o0,o1,o2,o3]',
+      'consenter o3:7053 joined channel mychannel',
+      'change: Channel/Orderer/Orderer2MSP/Endpoints: {"addresses":["o2:7050"]} -> {"addresses":["o2:7050","o3:7050"]}',
+    ]);
   });
 
   test('GIVEN a model that removes two of three consenters WHEN run THEN it refuses, saying Raft would lose quorum and what to do', () => {

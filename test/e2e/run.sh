@@ -115,6 +115,9 @@ on_exit() {
   exit "${rc}"
 }
 trap on_exit EXIT
+# A stopped run is a failed one, whatever the last command returned.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 [[ $(id -u) -eq 0 ]] || die "run.sh needs root (it starts a Kubernetes node)"
 
@@ -159,7 +162,7 @@ timing "cluster up" "$(since "${t}")"
 # ---------------------------------------------------------------- manifests
 if [[ "${E2E_SKIP_SYNTH:-0}" != 1 ]]; then
   t=$(date +%s)
-  ( cd "${REPO}" && npx --no-install cdk8s synth >/dev/null )
+  ( cd "${REPO}" && npx --no-install cdk8s synth --check-upgrade=false >/dev/null )
   timing "cdk8s synth" "$(since "${t}")"
 fi
 compgen -G "${DIST}/*.yaml" >/dev/null || die "no manifests in ${DIST}"

@@ -66,6 +66,15 @@ fetch_live_config() {
 JQ_CONSENTERS='.channel_group.groups.Orderer.values.ConsensusType.value.metadata.consenters'
 JQ_KEY='def key: "\(.host):\(.port)";'
 
+# The orderer organizations' groups, and a jq function that keeps only the endpoints of an org
+# group that are live consenters (dropping the Endpoints value when none is).
+JQ_ORDERER_ORGS='.channel_group.groups.Orderer.groups'
+JQ_KEY="${JQ_KEY}"'
+  def live_endpoints($keys):
+    if .values.Endpoints == null then .
+    else ([.values.Endpoints.value.addresses[]? | select(IN($keys[]))]) as $kept
+      | if ($kept | length) > 0 then .values.Endpoints.value.addresses = $kept else del(.values.Endpoints) end end;'
+
 # refuse_quorum_loss LIVE DESIRED: fails unless the consenters the model keeps are a majority of
 # the live ones; the removed nodes are gone once the app no longer has them.
 refuse_quorum_loss() {
@@ -80,7 +89,10 @@ refuse_quorum_loss() {
 }
 
 # next_config_step LIVE DESIRED OUT: the desired config with at most one Raft membership change
-# from LIVE: the first consenter to add, else the first to remove, else the desired set.
+# from LIVE: the first consenter to add, else the first to remove, else the desired set. While
+# consenters are being added, only the endpoints of live consenters are advertised: a node that
+# has not joined yet answers a client's transaction with BAD_REQUEST ("channel creation request
+# not allowed"), so its endpoint goes into the config only after it has caught up.
 next_config_step() {
   jq -s "${JQ_KEY} (.[0] | ${JQ_CONSENTERS}) as \$live | (.[1] | ${JQ_CONSENTERS}) as \$want
     | [\$live[] | key] as \$liveKeys | [\$want[] | key] as \$wantKeys
@@ -89,7 +101,9 @@ next_config_step() {
     | (if (\$add | length) > 0 then \$live + [\$add[0]]
        elif (\$remove | length) > 0 then [\$live[] | select(key != (\$remove[0] | key))]
        else \$want end) as \$next
-    | .[1] | ${JQ_CONSENTERS} = \$next" "$1" "$2" >"$3"
+    | .[1] | ${JQ_CONSENTERS} = \$next
+    | if (\$add | length) > 0 then ${JQ_ORDERER_ORGS} |= with_entries(.value |= live_endpoints(\$liveKeys)) else . end" \
+    "$1" "$2" >"$3"
 }
 
 # added_consenter BEFORE AFTER: the "host:port" of a consenter AFTER has and BEFORE has not.

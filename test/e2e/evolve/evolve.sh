@@ -9,12 +9,16 @@
 #       (one resubmission is allowed where Fabric invalidated a transaction for the definition
 #       change that raced it), and the old chaincode servers are gone once the Jobs are done.
 #   v3: Org2 leaves mychannel and basic; its chaincode server is retired.
+#   v4: basic pinned to a sequence below the committed one: the commit Job must fail at once,
+#       with one pod and its REFUSED line; then v3 is applied again and converges.
 # Uses run.sh's kc, log, die, timing, since, wait_for_jobs, client_scenario, first_tx_after and
 # reapply_changes_nothing.
 
 EVOLVE_DIR="${STATE_ROOT}/evolve"
-# Chaincode servers are left out of the prune: the Jobs retire each once no peer uses its package.
+# Chaincode servers are left out of the prune (kubectl's -l also picks what it applies, so they
+# are applied by a second command): the Jobs retire each once no peer uses its package.
 PRUNE_SELECTOR="app.kubernetes.io/part-of=test-network,hyperkube.io/retired-by!=chaincode-jobs"
+SERVER_SELECTOR="app.kubernetes.io/part-of=test-network,hyperkube.io/retired-by=chaincode-jobs"
 
 # The upgraded chaincode image is the reference one under a new tag, as a registry would serve it.
 ctr --address "${RUN_DIR}/containerd.sock" -n k8s.io images tag --force \
@@ -30,6 +34,7 @@ apply_step() {
   synth_step "$1"
   t_apply=$(date +%s)
   kc apply --prune -l "${PRUNE_SELECTOR}" -R -f "${EVOLVE_DIR}/$1" | grep -vE ' (unchanged|configured|created)$' || true
+  kc apply -l "${SERVER_SELECTOR}" -R -f "${EVOLVE_DIR}/$1" | grep -vE ' (unchanged|configured|created)$' || true
 }
 
 # reconcile_log STEP: the reconcile Job's log lines that say what changed.
@@ -157,4 +162,25 @@ org1_after=$(operations_metric org1-peer0 ledger_blockchain_height)
 (( org1_after > org2_after )) || die "v3: org1-peer0 height ${org1_after} did not pass org2-peer0's ${org2_after}"
 log "v3: org2-peer0 stays at height ${org2_after} while org1-peer0 reached ${org1_after}"
 expect_servers v3
+reapply_changes_nothing "${EVOLVE_DIR}/v3"
+
+# ------------------------------------------------------------------ v4: a change the Jobs refuse
+log "evolve: applying v4 (basic pinned to sequence 1, below the committed sequence 2)"
+apply_step v4
+refused_job=$(awk '/^kind: / {job = ($2 == "Job")} job && /^  name: cc-basic-mychannel-commit-/ {print $2; job = 0}' "${EVOLVE_DIR}/v4"/*.yaml)
+for attempt in $(seq 1 60); do
+  state=$(kc -n "${NS}" get job "${refused_job}" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {end}')
+  [[ "${state}" == *"Failed=True"* ]] && break
+  (( attempt < 60 )) || die "v4: Job ${refused_job} did not fail within 120s of the apply (conditions: ${state:-none})"
+  sleep 2
+done
+timing "v4: apply -> commit Job refused" "$(since "${t_apply}")"
+refusal=$(kc -n "${NS}" logs "job/${refused_job}" | grep 'REFUSED:') || die "v4: ${refused_job} failed without a REFUSED line"
+log "v4: ${refused_job} failed at once: ${refusal}"
+pods=$(kc -n "${NS}" get pods -l "batch.kubernetes.io/job-name=${refused_job}" -o name | wc -l)
+(( pods == 1 )) || die "v4: the refused Job ran ${pods} pods; a refusal must fail the Job without a retry"
+log "evolve: applying v3 again"
+apply_step v3
+wait_for_jobs "${t_apply}"
+timing "v3 again: apply -> converged" "$(since "${t_apply}")"
 reapply_changes_nothing "${EVOLVE_DIR}/v3"

@@ -6,16 +6,17 @@ import { TestNetwork } from '../../../apps/test-network/network';
 export const UPGRADED_CHAINCODE_IMAGE = 'hyperkube/asset-transfer-basic:1.1.0';
 
 /** The versions of the app the evolve scenario applies in turn to one cluster. */
-export type EvolveStep = 'v1' | 'v2' | 'v3';
+export type EvolveStep = 'v1' | 'v2' | 'v3' | 'v4';
 
 /**
  * v2 and v3 of the reference network. v2: Org3 (two peers) joins `mychannel` and runs `basic`;
  * Org1 gets a second peer; a second ordering organization adds two consenters; the batch timeout
  * changes; `basic` gets a new endorsement policy, version and image, with no sequence written.
  * v3: Org2 leaves the channel and the chaincode (its peers keep running).
+ * v4: v3 with `basic` pinned to sequence 1, below the committed one: a change the Jobs refuse.
  */
 export class EvolvedNetwork extends FabricChart {
-  public constructor(app: App, id: string, step: 'v2' | 'v3') {
+  public constructor(app: App, id: string, step: 'v2' | 'v3' | 'v4') {
     super(app, id);
     const orderer = new Orderer(this, 'orderer', { mspId: 'OrdererMSP', consenters: 3 });
     const orderer2 = new Orderer(this, 'orderer2', { mspId: 'Orderer2MSP', consenters: 2 });
@@ -32,6 +33,7 @@ export class EvolvedNetwork extends FabricChart {
       image: UPGRADED_CHAINCODE_IMAGE,
       version: '1.1',
       endorsementPolicy: EndorsementPolicy.signature("AND('Org1MSP.peer','Org3MSP.peer')"),
+      sequence: step === 'v4' ? 1 : undefined,
     });
   }
 }
