@@ -73,6 +73,15 @@ export interface FabricChartProps extends ChartProps {
    * @default the cluster's default StorageClass
    */
   readonly storageClassName?: string;
+  /**
+   * Writes every Secret of the network into a chart of its own, `<id>-secrets` (so
+   * `dist/<id>-secrets.k8s.yaml` next to `dist/<id>.k8s.yaml`), and none into the network's chart:
+   * the network's manifests then hold no private key and can be committed, while the Secrets'
+   * file is sealed or kept in a secret store. Apply both; a pod whose Secret is not there yet waits
+   * for it.
+   * @default false
+   */
+  readonly separateSecrets?: boolean;
 }
 
 /**
@@ -113,6 +122,8 @@ export class FabricChart extends Chart {
   public readonly ordererImage: string;
   public readonly toolsImage: string;
   public readonly couchdbImage: string;
+  /** The chart that holds the network's Secrets when `separateSecrets` is set. */
+  public readonly secretsChart?: Chart;
 
   public constructor(scope: Construct, id: string, props: FabricChartProps = {}) {
     const owner = `FabricChart ${id}`;
@@ -140,6 +151,9 @@ export class FabricChart extends Chart {
     this.ordererImage = pinnedImage(owner, 'images.orderer', images.orderer ?? `hyperledger/fabric-orderer:${this.fabricVersion}`);
     this.toolsImage = pinnedImage(owner, 'images.tools', images.tools ?? `hyperledger/fabric-tools:${this.fabricVersion}`);
     this.couchdbImage = pinnedImage(owner, 'images.couchdb', images.couchdb ?? `couchdb:${DEFAULT_COUCHDB_VERSION}`);
+    if (optionalBoolean(owner, 'separateSecrets', props.separateSecrets) ?? false) {
+      this.secretsChart = new Chart(scope, `${id}-secrets`, { namespace, labels: this.labels });
+    }
     if (optionalBoolean(owner, 'createNamespace', props.createNamespace) ?? true) {
       // A Namespace is cluster-scoped: drop the namespace the Chart stamps on every object.
       new KubeNamespace(this, 'namespace', { metadata: { name: namespace, labels: componentLabels(Component.NAMESPACE) } }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));

@@ -108,7 +108,9 @@ export function envList(env: Record<string, string>): k8s.EnvVar[] {
 export function opaqueSecret(scope: Construct, id: string, name: string, entries: Record<string, string>, labels: Record<string, string>): k8s.KubeSecret {
   reserveObjectName(scope, 'Secret', name);
   const data = Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Buffer.from(value).toString('base64')]));
-  return new k8s.KubeSecret(scope, id, { metadata: { name, labels }, type: 'Opaque', data });
+  // With separateSecrets, the Secret goes to the chart of Secrets, under its own (unique) name.
+  const secrets = FabricChart.find(scope).secretsChart;
+  return new k8s.KubeSecret(secrets ?? scope, secrets ? name : id, { metadata: { name, labels }, type: 'Opaque', data });
 }
 
 /**

@@ -1,7 +1,11 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { FabricChart, GeneratedIdentities, PeerOrg } from '../../lib';
 import { _resetDevelopmentSeedWarning } from '../../lib/core/fabric-chart';
-import { find, KubeObject, podSpec, testChart } from '../util';
+import { TestNetwork } from '../../apps/test-network/network';
+import { developmentIdentities, find, holdsPrivateKey, KubeObject, podSpec, synthTestNetwork, testChart } from '../util';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
@@ -164,5 +168,33 @@ describe('the development seed', () => {
     expect(seeded.secret('couchdb/org1-peer0')).not.toBe(new GeneratedIdentities().secret('couchdb/org1-peer0'));
     expect(new GeneratedIdentities().secret('couchdb/org1-peer0')).toBe(new GeneratedIdentities({ seed: GeneratedIdentities.DEVELOPMENT_SEED }).secret('couchdb/org1-peer0'));
     expect(seeded.secret('couchdb/org1-peer0')).toHaveLength(32);
+  });
+});
+
+describe('separateSecrets', () => {
+  test('GIVEN separateSecrets WHEN the reference network synthesizes THEN its chart holds no Secret and no private key, and the chart of Secrets holds every Secret the default writes', () => {
+    const together = synthTestNetwork().objects;
+    const { chart, objects } = synthTestNetwork({ separateSecrets: true });
+    const secrets = Testing.synth(chart.secretsChart!) as KubeObject[];
+    expect(objects.filter((o) => o.kind === 'Secret' || holdsPrivateKey(o)).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(secrets.map((o) => o.kind)).toEqual(secrets.map(() => 'Secret'));
+    const key = (o: KubeObject) => JSON.stringify(o);
+    expect(secrets.map(key).sort()).toEqual(together.filter((o) => o.kind === 'Secret').map(key).sort());
+    expect(objects.map(key).sort()).toEqual(together.filter((o) => o.kind !== 'Secret').map(key).sort());
+  });
+
+  test('GIVEN separateSecrets WHEN the app synthesizes THEN dist holds the network\'s file and the Secrets\' file apart', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'hyperkube-secrets-'));
+    const app = new App({ outdir });
+    new TestNetwork(app, 'test-network', { identities: developmentIdentities(), separateSecrets: true });
+    app.synth();
+    expect(readdirSync(outdir).sort()).toEqual(['test-network-secrets.k8s.yaml', 'test-network.k8s.yaml']);
+    expect(readFileSync(join(outdir, 'test-network.k8s.yaml'), 'utf8')).not.toMatch(/PRIVATE KEY|^kind: Secret$/m);
+    expect(readFileSync(join(outdir, 'test-network-secrets.k8s.yaml'), 'utf8')).toMatch(/^kind: Secret$/m);
+  });
+
+  test('GIVEN a wrong type for separateSecrets WHEN created THEN the prop is named', () => {
+    expect(() => new FabricChart(Testing.app(), 'net', { separateSecrets: 'yes' as unknown as boolean }))
+      .toThrow(/FabricChart net: separateSecrets/);
   });
 });

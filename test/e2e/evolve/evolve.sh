@@ -132,6 +132,8 @@ timing "v2: apply -> first tx endorsed by Org3" "$(first_tx_after "${t_apply}" "
 asset=$(asset_of "${EVOLVE_DIR}/client-v2.log")
 peer_query org1 org1-peer1 ReadAsset "${asset}" | grep -q '"Owner":"Bob"' || die "v2: org1-peer1 (the new peer) does not serve basic"
 log "v2: org1-peer1 serves basic: ReadAsset(${asset}) -> owner Bob"
+# The load stops here: the heights below are compared while nothing is submitted.
+stop_load "${EVOLVE_DIR}/load-v2.log"
 heights=""
 for attempt in $(seq 1 15); do
   heights=$(for node in orderer-node0 orderer-node1 orderer-node2 orderer2-node0 orderer2-node1; do
@@ -141,7 +143,6 @@ for attempt in $(seq 1 15); do
   sleep 2
 done
 log "v2: every consenter has mychannel at the same height: ${heights}"
-stop_load "${EVOLVE_DIR}/load-v2.log"
 expect_servers v2
 reapply_changes_nothing "${EVOLVE_DIR}/v2"
 
