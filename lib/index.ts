@@ -26,3 +26,4 @@ export { CcaasPackage, type CcaasConnection } from './chaincode/ccaas-package';
 
 export { type IIdentityProvider, type CertificateAuthorities, type KeyPair, NodeRole, type OrgScope } from './identity/identity-provider';
 export { GeneratedIdentities, type GeneratedIdentitiesProps } from './identity/generated/generated-identities';
+export { FabricCa, type FabricCaProps } from './identity/fabric-ca/fabric-ca';

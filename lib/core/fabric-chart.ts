@@ -22,6 +22,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const DEFAULT_FABRIC_VERSION = '2.5.9';
 /** The CouchDB release used for peers that ask for CouchDB. */
 const DEFAULT_COUCHDB_VERSION = '3.3.3';
+/** The Fabric CA release of `FabricCa`. */
+const DEFAULT_FABRIC_CA_VERSION = '1.5.15';
 
 /** Container images of the Fabric components. Pin them: a tag like `latest` is refused. */
 export interface FabricImages {
@@ -33,6 +35,8 @@ export interface FabricImages {
   readonly tools?: string;
   /** @default `couchdb:3.3.3` */
   readonly couchdb?: string;
+  /** Runs each `FabricCa`. @default `hyperledger/fabric-ca:1.5.15` */
+  readonly ca?: string;
 }
 
 /** Props for `FabricChart`. */
@@ -122,6 +126,7 @@ export class FabricChart extends Chart {
   public readonly ordererImage: string;
   public readonly toolsImage: string;
   public readonly couchdbImage: string;
+  public readonly caImage: string;
   /** The chart that holds the network's Secrets when `separateSecrets` is set. */
   public readonly secretsChart?: Chart;
 
@@ -151,6 +156,7 @@ export class FabricChart extends Chart {
     this.ordererImage = pinnedImage(owner, 'images.orderer', images.orderer ?? `hyperledger/fabric-orderer:${this.fabricVersion}`);
     this.toolsImage = pinnedImage(owner, 'images.tools', images.tools ?? `hyperledger/fabric-tools:${this.fabricVersion}`);
     this.couchdbImage = pinnedImage(owner, 'images.couchdb', images.couchdb ?? `couchdb:${DEFAULT_COUCHDB_VERSION}`);
+    this.caImage = pinnedImage(owner, 'images.ca', images.ca ?? `hyperledger/fabric-ca:${DEFAULT_FABRIC_CA_VERSION}`);
     if (optionalBoolean(owner, 'separateSecrets', props.separateSecrets) ?? false) {
       this.secretsChart = new Chart(scope, `${id}-secrets`, { namespace, labels: this.labels });
     }

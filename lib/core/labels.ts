@@ -46,6 +46,7 @@ export enum Component {
   CHANNEL = 'channel',
   CHAINCODE = 'chaincode',
   CONNECTION_PROFILE = 'connection-profile',
+  CA = 'ca',
 }
 
 /** Labels naming `component` and, when given, the organization `organization`. */

@@ -14,6 +14,7 @@ export class Ports {
   public static readonly OPERATIONS = 9443;
   public static readonly COUCHDB = 5984;
   public static readonly CHAINCODE_SERVER = 9999;
+  public static readonly CA = 7054;
 
   private constructor() {}
 }

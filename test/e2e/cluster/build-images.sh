@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Lays out the images the e2e network needs as OCI archives, without Docker:
-#   fabric-peer, fabric-orderer, fabric-tools (Debian rootfs + Fabric build), pause, coredns,
+#   fabric-peer, fabric-orderer, fabric-tools (Debian rootfs + Fabric build), fabric-ca, pause, coredns,
 #   and the reference chaincode image (Debian rootfs with nodejs + test/e2e/chaincode).
-# Needs build-rootfs.sh, build-fabric.sh and build-extras.sh to have run.
-# Usage: build-images.sh [fabric|system|chaincode]...   (default: all)
+# Needs build-rootfs.sh, build-fabric.sh, build-fabric-ca.sh and build-extras.sh to have run.
+# Usage: build-images.sh [fabric|fabric-ca|system|chaincode]...   (default: all)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -84,6 +84,22 @@ fabric_images() {
     "${base}" "${LAYERS}/fabric-tools-${tag}.tar"
 }
 
+fabric_ca_image() {
+  [[ -x "${FABRIC_CA_BIN}/fabric-ca-server" ]] || die "Fabric CA binaries missing: run build-fabric-ca.sh"
+  if have_images "${FABRIC_CA_IMAGE}"; then
+    log "fabric-ca image ${FABRIC_CA_VERSION}: cached"
+    return
+  fi
+  local base s="${IMAGES_DIR}/stage/fabric-ca"
+  base=$(rootfs_layer base)
+  rm -rf "${s}"; mkdir -p "${s}/usr/local/bin" "${s}/etc/hyperledger/fabric-ca-server"
+  cp "${FABRIC_CA_BIN}/fabric-ca-server" "${FABRIC_CA_BIN}/fabric-ca-client" "${s}/usr/local/bin/"
+  layer_tar "${s}" "${LAYERS}/fabric-ca-${FABRIC_CA_VERSION}.tar"
+  image "${FABRIC_CA_IMAGE}" \
+    '{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","FABRIC_CA_HOME=/etc/hyperledger/fabric-ca-server"],"Cmd":["fabric-ca-server","start"],"ExposedPorts":{"7054/tcp":{}}}' \
+    "${base}" "${LAYERS}/fabric-ca-${FABRIC_CA_VERSION}.tar"
+}
+
 system_images() {
   [[ -x "${PAUSE_BIN}/pause" && -x "${COREDNS_BIN}/coredns" ]] || die "pause/coredns missing: run build-extras.sh"
   if have_images "${PAUSE_IMAGE}" "${COREDNS_IMAGE}"; then
@@ -129,10 +145,11 @@ chaincode_image() {
 }
 
 what=("$@")
-(( ${#what[@]} )) || what=(system fabric chaincode)
+(( ${#what[@]} )) || what=(system fabric fabric-ca chaincode)
 for w in "${what[@]}"; do
   case "${w}" in
     fabric) fabric_images ;;
+    fabric-ca) fabric_ca_image ;;
     system) system_images ;;
     chaincode) chaincode_image ;;
     *) die "unknown image set ${w}" ;;

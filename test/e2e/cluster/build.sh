@@ -30,6 +30,7 @@ t0=$(date +%s)
 rootfs_pid=$!
 step build-kubernetes "${KIT_DIR}/build-kubernetes.sh"
 step build-fabric "${KIT_DIR}/build-fabric.sh"
+step build-fabric-ca "${KIT_DIR}/build-fabric-ca.sh"
 step build-extras "${KIT_DIR}/build-extras.sh"
 if ! wait "${rootfs_pid}"; then
   tail -30 "${CACHE_ROOT}/logs/build-rootfs.log" >&2
@@ -39,7 +40,7 @@ how=built
 grep -q 'done in' "${CACHE_ROOT}/logs/build-rootfs.log" || how=cached
 rootfs_secs=$( (grep -oE 'done in [0-9]+s' "${CACHE_ROOT}/logs/build-rootfs.log" || true) | grep -oE '[0-9]*' | awk '{s += $1} END {print s + 0}' || true)
 summary+=("$(printf '%-18s %5ss  %s' build-rootfs "${rootfs_secs}" "${how} (alongside the Go builds)")")
-images=(system fabric)
+images=(system fabric fabric-ca)
 [[ "${E2E_SKIP_CHAINCODE:-0}" == 1 ]] || images+=(chaincode)
 step build-images "${KIT_DIR}/build-images.sh" "${images[@]}"
 total=$(( $(date +%s) - t0 ))

@@ -1,0 +1,135 @@
+import { Construct } from 'constructs';
+import * as k8s from '../../../imports/k8s';
+import { FabricChart } from '../../core/fabric-chart';
+import { Component, componentLabels, selectorLabels } from '../../core/labels';
+import { Ports, validateDnsLabel } from '../../core/naming';
+import { checkProps, hasMembers, describeValue } from '../../core/props';
+import {
+  addService, containerPorts, containerSecurity, DefaultResources, envList, LEDGER_VOLUME, LedgerStatefulSet, ledgerSize, podDefaults,
+  resourceRequirements, ResourceSettings,
+} from '../../core/workload';
+import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from '../../internal/script-library';
+import { OrgScope } from '../identity-provider';
+
+/** Props for `FabricCa`. */
+export interface FabricCaProps {
+  /** The organization whose identities the CA issues; its name prefixes the CA's objects. */
+  readonly org: OrgScope;
+  /**
+   * Name of a Secret you create in the namespace, with keys `username` and `password`: the CA's
+   * bootstrap admin. It never appears in the manifests.
+   * @default `<org>-ca-admin`
+   */
+  readonly adminSecretName?: string;
+  /**
+   * Size of the volume holding the CAs' keys, certificates and registrations.
+   * @default '1Gi'
+   */
+  readonly storage?: string;
+  /**
+   * CPU and memory of the CA server.
+   * @default 50m/64Mi requested, 500m/256Mi limit
+   */
+  readonly resources?: ResourceSettings;
+}
+
+/** Where the CA server keeps its state: the pod's volume. */
+const CA_HOME = '/var/hyperledger/fabric-ca-server';
+const CA_SCRIPT = 'ca-server.sh';
+
+/**
+ * An organization's Fabric CA 1.5, run in the cluster: one server with two CAs, `ca` for signing
+ * identities and `tlsca` for TLS certificates, their keys and registrations on a volume that
+ * outlives the pod, and TLS on its endpoint (port 7054, certificate issued by the CA itself). The
+ * bootstrap admin comes from a Secret you create; no key or password is in the manifests. The
+ * StatefulSet is the default child, so `ApiObject.of(ca)` is the escape hatch.
+ */
+export class FabricCa extends Construct {
+  /** The name of the CA that issues signing identities (`fabric-ca-client --caname`). */
+  public static readonly SIGNING_CA_NAME = 'ca';
+  /** The name of the CA that issues TLS certificates. */
+  public static readonly TLS_CA_NAME = 'tlsca';
+
+  /** Service (and StatefulSet) name, `<org>-ca`. */
+  public readonly name: string;
+  /** The organization the CA serves. */
+  public readonly org: OrgScope;
+  /** The Secret with the bootstrap admin's `username` and `password`. */
+  public readonly adminSecretName: string;
+  /** `https://<service FQDN>:7054`, the URL clients enroll at. */
+  public readonly url: string;
+
+  public constructor(scope: Construct, id: string, props: FabricCaProps) {
+    super(scope, id);
+    const owner = `FabricCa ${id}`;
+    checkProps(owner, props, ['org']);
+    const chart = FabricChart.find(this);
+    this.org = checkOrg(owner, props.org);
+    this.name = `${this.org.name}-ca`;
+    this.adminSecretName = validateDnsLabel(owner, 'adminSecretName', props.adminSecretName ?? `${this.org.name}-ca-admin`, 253);
+    this.url = `https://${chart.fqdn(this.name)}:${Ports.CA}`;
+    chart._reserve('Service name', this.name, this, 'Each organization runs one Fabric CA.');
+    const labels = componentLabels(Component.CA, this.org.name);
+    const selector = selectorLabels('fabric-ca', this.name);
+    const ports = { https: Ports.CA };
+    addService(this, 'service', { name: this.name, labels, selector, ports });
+    const scripts = ScriptLibrary.of(chart);
+    const secretEnv = (key: string): k8s.EnvVarSource => ({ secretKeyRef: { name: this.adminSecretName, key } });
+    this.node.defaultChild = new LedgerStatefulSet(this, 'statefulset', {
+      metadata: { name: this.name, labels },
+      spec: {
+        serviceName: this.name,
+        replicas: 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            labels: { ...chart.labels, ...labels, ...selector },
+            annotations: { 'hyperkube.io/scripts-digest': scripts.digest([CA_SCRIPT]) },
+          },
+          spec: {
+            ...podDefaults(),
+            containers: [{
+              name: 'ca',
+              image: chart.caImage,
+              command: ['sh', `${SCRIPTS_MOUNT_PATH}/${CA_SCRIPT}`],
+              env: [
+                ...envList({
+                  FABRIC_CA_HOME: CA_HOME,
+                  CA_NAME: FabricCa.SIGNING_CA_NAME,
+                  CA_CN: `${this.org.name}-ca`,
+                  TLS_CA_NAME: FabricCa.TLS_CA_NAME,
+                  TLS_CA_CN: `${this.org.name}-tlsca`,
+                  CA_HOSTS: [...chart.hosts(this.name), 'localhost'].join(','),
+                  CA_PORT: String(Ports.CA),
+                }),
+                { name: 'BOOTSTRAP_USER', valueFrom: secretEnv('username') },
+                { name: 'BOOTSTRAP_PASSWORD', valueFrom: secretEnv('password') },
+              ],
+              ports: containerPorts(ports),
+              volumeMounts: [
+                { name: LEDGER_VOLUME, mountPath: CA_HOME },
+                { name: 'scripts', mountPath: SCRIPTS_MOUNT_PATH, readOnly: true },
+              ],
+              resources: resourceRequirements(owner, props.resources, DefaultResources.CA),
+              readinessProbe: {
+                httpGet: { path: '/cainfo', port: k8s.IntOrString.fromNumber(Ports.CA), scheme: 'HTTPS' },
+                periodSeconds: 5,
+                timeoutSeconds: 5,
+              },
+              securityContext: containerSecurity(),
+            }],
+            volumes: [scripts.volume('scripts')],
+          },
+        },
+      },
+    }, { size: ledgerSize(owner, props.storage), storageClassName: chart.storageClassName });
+  }
+}
+
+/** `value`, given as the org of `owner`, as an organization scope. */
+function checkOrg(owner: string, value: unknown): OrgScope {
+  if (!hasMembers(value, 'mspId', 'name') || typeof (value as OrgScope).name !== 'string') {
+    throw new Error(`${owner}: org is ${describeValue(value)}, not an organization. Pass a PeerOrg or an Orderer (or { mspId, name }).`);
+  }
+  return value as OrgScope;
+}
