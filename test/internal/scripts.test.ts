@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { Testing } from 'cdk8s';
+import { FabricCa } from '../../lib';
 import { libraryScripts } from '../../lib/internal/script-library';
-import { podSpec, synthMultiOrg, synthTestNetwork } from '../util';
+import { KubeObject, podSpec, synthMultiOrg, synthTestNetwork, testChart } from '../util';
 import { scriptFolder } from './script-runner';
 
 const scripts = Object.keys(libraryScripts());
@@ -10,9 +12,12 @@ const hasShellcheck = !spawnSync('shellcheck', ['--version']).error;
 const lintEach = hasShellcheck ? test.each(scripts) : test.skip.each(scripts);
 
 describe('the script library', () => {
-  test('GIVEN both apps WHEN the scripts their pods run and source are listed THEN the library has exactly those, none missing or dead', () => {
+  test('GIVEN both apps and a Fabric CA WHEN the scripts their pods run and source are listed THEN the library has exactly those, none missing or dead', () => {
     const library = libraryScripts();
-    const pods = [...synthTestNetwork().objects, ...synthMultiOrg().objects].filter((object) => object.spec?.template?.spec);
+    const caChart = testChart();
+    new FabricCa(caChart, 'ca', { org: { mspId: 'Org1MSP', name: 'org1' } });
+    const pods = [...synthTestNetwork().objects, ...synthMultiOrg().objects, ...Testing.synth(caChart) as KubeObject[]]
+      .filter((object) => object.spec?.template?.spec);
     const commands = pods.flatMap((object) => [...podSpec(object).containers, ...(podSpec(object).initContainers ?? [])])
       .flatMap((container: any) => container.command ?? []).filter((word: string) => word.startsWith('/var/hyperledger/scripts/'))
       .map((path: string) => path.split('/').pop() as string);

@@ -459,7 +459,11 @@ cc_retire_pass() {
 
 # cc_retire_servers SELECTOR WHY: cc_retire_pass, retried while the API does not answer.
 cc_retire_servers() {
-  local selector=$1 why=$2
-  retire_step() { cc_retire_pass "${selector}" "${why}"; }
-  cc_reconcile "the removal of the chaincode servers no peer uses (${selector})" retire_step
+  CC_RETIRING=("$1" "$2")
+  cc_reconcile "the removal of the chaincode servers no peer uses ($1)" cc_retire_step
+}
+
+# cc_retire_step: one cc_retire_pass of what cc_retire_servers was given.
+cc_retire_step() {
+  cc_retire_pass "${CC_RETIRING[0]}" "${CC_RETIRING[1]}"
 }

@@ -69,6 +69,7 @@ JQ_KEY='def key: "\(.host):\(.port)";'
 # The orderer organizations' groups, and a jq function that keeps only the endpoints of an org
 # group that are live consenters (dropping the Endpoints value when none is).
 JQ_ORDERER_ORGS='.channel_group.groups.Orderer.groups'
+# shellcheck disable=SC2016  # a jq program: $keys is jq's
 JQ_KEY="${JQ_KEY}"'
   def live_endpoints($keys):
     if .values.Endpoints == null then .

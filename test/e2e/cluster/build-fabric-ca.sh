@@ -23,6 +23,7 @@ src=$(cd "${tmpmod}" && go mod download -json "github.com/hyperledger/fabric-ca@
 
 # Build from a writable copy without its vendor folder: dependencies come from the proxy.
 work="$(dirname "${out}")/src"
+mkdir -p "$(dirname "${out}")"
 rm -rf "${work}"
 cp -r "${src}" "${work}"
 chmod -R u+w "${work}"

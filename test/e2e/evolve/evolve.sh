@@ -92,6 +92,7 @@ expect_servers() {
   have=$(chaincode_servers | awk '{print $1}')
   [[ "${have}" == "${want}" ]] || die "$1: chaincode servers running: ${have//$'\n'/ }; the app has: ${want//$'\n'/ }"
   log "$1: the chaincode servers are the app's, the earlier ones retired: ${have//$'\n'/ }"
+  kc -n "${NS}" logs -l hyperkube.io/chaincode=basic --tail=-1 --prefix 2>/dev/null | grep 'retired chaincode server' | sed 's/^/  /' >&2 || true
 }
 
 # start_load LOG: the Gateway client submits one transaction after another as Org1 (v1's
