@@ -197,8 +197,11 @@ export function hygieneProblems(objects: KubeObject[]): string[] {
   return problems;
 }
 
-/** The only pods that get a token: the chaincode Jobs, which read and retire chaincode servers. */
+/** The Jobs that read and retire chaincode servers: the only pods that get a service-account token. */
+const API_STEPS = ['approve-chaincode', 'commit-chaincode', 'reconcile-channel'];
+
+/** Whether `object` is one of the Jobs that call the Kubernetes API, with their service account. */
 export function callsKubernetesApi(object: KubeObject): boolean {
-  return object.kind === 'Job' && object.metadata.labels?.['app.kubernetes.io/component'] === 'chaincode'
+  return object.kind === 'Job' && API_STEPS.includes(object.metadata.labels?.['hyperkube.io/step'] ?? '')
     && podSpec(object).serviceAccountName === 'hyperkube-chaincode-jobs';
 }

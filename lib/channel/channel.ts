@@ -1,17 +1,19 @@
-import { Duration } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { FabricChart } from '../core/fabric-chart';
 import { checkByteSize } from '../core/fabric-values';
-import { Component, componentLabels } from '../core/labels';
+import { Component, componentLabels, LabelKeys } from '../core/labels';
 import { kubernetesName, validateChannelName } from '../core/naming';
 import { checkProps, describeValue, hasMembers, optionalInteger, optionalRecord, requireArray, requireEnum } from '../core/props';
 import { namedConfigMap } from '../core/workload';
 import { FabricJob, JobVolume } from '../internal/fabric-job';
+import { ScriptLibrary } from '../internal/script-library';
 import { adminAccess, localMspVolume, publicMspAccess, publicMspDir, tlsCaFile, tlsVolume } from '../org/msp';
 import { IOrderer, IOrdererNode } from '../org/orderer';
 import { IOrganization } from '../org/organization';
 import { IPeerOrg } from '../org/peer-org';
 import { ExternalChaincode, ExternalChaincodeOptions } from '../chaincode/external-chaincode';
+import { ChaincodeServerAccess } from '../chaincode/server-access';
 import { CONFIGTX_PROFILE, renderConfigtx } from './configtx';
 import { ImplicitMetaRule } from './policy';
 
@@ -195,6 +197,10 @@ export class Channel extends Construct implements IChannel {
     const actingAdmin = adminAccess(actingOrg);
     const signers = [...otherOrderers, ...this._members];
     const orderers = ordererAccess(this);
+    const chart = FabricChart.find(this);
+    const access = ChaincodeServerAccess.of(chart);
+    // Written before the Job, so its pod is not refused for a service account not there yet.
+    this.node.addDependency(access);
     return new FabricJob(this, 'reconcile', {
       baseName: `${this.kubernetesName}-reconcile`,
       script: 'reconcile-channel.sh',
@@ -205,6 +211,8 @@ export class Channel extends Construct implements IChannel {
         PROFILE: CONFIGTX_PROFILE,
         CONSENTERS: this._orderers.flatMap((org) => org.nodes.map((node) => `${node.adminAddress}=${adminTlsDir(org)}`)).join(' '),
         SIGNERS: signers.map((org) => `${org.mspId}=${signerMspDir(org)}`).join(' '),
+        // Chaincodes are defined after the channel: the selector is read when the chart is written.
+        RETIRE_SELECTOR: Lazy.any({ produce: () => this.removedChaincodeServers() }),
         ...orderers.env,
         ...actingAdmin.env,
       },
@@ -215,8 +223,21 @@ export class Channel extends Construct implements IChannel {
         ...publicMspAccess([...this._orderers, ...this._members]),
         ...this._orderers.map((org) => ({ volume: tlsVolume(org, `admin-tls-${org.name}`, org.adminSecretName), mountPath: adminTlsDir(org) })),
       ],
-      inputs: [this.configtx, ...this.consenters().map((node) => node.tlsCertificatePem)],
+      inputs: [this.configtx, ...this.consenters().map((node) => node.tlsCertificatePem), ScriptLibrary.of(chart).script('chaincode.sh')],
+      serviceAccountName: access.serviceAccountName,
     });
+  }
+
+  /**
+   * The label selector of the chaincode servers on this channel whose chaincode the chart no
+   * longer defines: the reconcile Job deletes them, since pruning leaves servers to the Jobs.
+   */
+  private removedChaincodeServers(): string {
+    const kept = FabricChart.find(this).node.findAll()
+      .filter((construct): construct is ExternalChaincode => construct instanceof ExternalChaincode && construct.channel === this)
+      .map((chaincode) => chaincode.kubernetesName);
+    const onChannel = `${LabelKeys.CHANNEL}=${this.kubernetesName}`;
+    return kept.length === 0 ? onChannel : `${onChannel},${LabelKeys.CHAINCODE} notin (${kept.join(',')})`;
   }
 
   private addJoinJob(org: IPeerOrg): FabricJob {

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// A fake `curl` that answers the chaincode Jobs' Kubernetes API calls from files beside it:
-// kube/deployments.json and kube/services.json, each a list of {name, labels, readyReplicas}.
+// A fake `curl` that answers the Jobs' Kubernetes API calls from files in FAKE_KUBE_STATE (default:
+// kube/ beside it): deployments.json and services.json, each a list of {name, labels, readyReplicas}.
 // It reads the curl flags the scripts use (-o, -w '%{http_code}', -X, -G --data-urlencode) and
 // logs each request to kube/requests.log as "METHOD PATH [labelSelector]".
 const fs = require('node:fs');
 const path = require('node:path');
 
-const state = path.join(__dirname, 'kube');
+const state = process.env.FAKE_KUBE_STATE ?? path.join(__dirname, 'kube');
 const args = process.argv.slice(2);
 let output;
 let method = 'GET';

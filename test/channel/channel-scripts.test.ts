@@ -1,4 +1,26 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runWithFakes } from '../internal/script-runner';
+
+/** The Kubernetes API as the reconcile Job sees it: a service account, and the chaincode servers in `kube`. */
+function kubeApi(servers: { name: string; labels: Record<string, string> }[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'hyperkube-kube-'));
+  mkdirSync(join(dir, 'account'));
+  mkdirSync(join(dir, 'kube'));
+  for (const [file, text] of Object.entries({ token: 't', 'ca.crt': 'ca', namespace: 'fabric' })) {
+    writeFileSync(join(dir, 'account', file), text);
+  }
+  for (const kind of ['deployments', 'services']) {
+    writeFileSync(join(dir, 'kube', `${kind}.json`), JSON.stringify(servers.map((server) => ({ ...server, readyReplicas: 1 }))));
+  }
+  writeFileSync(join(dir, 'kube', 'requests.log'), '');
+  return {
+    env: { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBE_ACCOUNT_DIR: join(dir, 'account'), FAKE_KUBE_STATE: join(dir, 'kube') },
+    servers: (kind = 'deployments') => JSON.parse(readFileSync(join(dir, 'kube', `${kind}.json`), 'utf8')).map((server: { name: string }) => server.name),
+  };
+}
+const FAKE_KUBE_API = join(__dirname, '..', 'chaincode', 'fake-kube-api.js');
 
 const channelEnv = {
   CHANNEL: 'mychannel',
@@ -7,6 +29,7 @@ const channelEnv = {
   CONSENTERS: 'o0:7053=/tls o1:7053=/tls',
   ORDERERS: 'o0:7050=/ca.pem o1:7050=/ca.pem',
   SIGNERS: 'Org1MSP=/signers/org1/msp Org2MSP=/signers/org2/msp',
+  RETIRE_SELECTOR: 'hyperkube.io/channel=mychannel,hyperkube.io/chaincode notin (basic)',
 };
 
 /** A channel config as configtxlator decodes it, reduced to what the reconcile logic reads. */
@@ -39,6 +62,7 @@ const block = (value: object) => JSON.stringify({ data: { data: [{ payload: { da
  * that land anyway, like a lost response), and osnadmin answers from the joined-* files.
  */
 const stateful = {
+  curl: `exec node ${JSON.stringify(FAKE_KUBE_API)} "$@"`,
   configtxgen: 'cp "$(dirname "$0")/fake-desired-block" "${@: -1}"',
   configtxlator: [
     'dir=$(dirname "$0")',
@@ -73,7 +97,7 @@ const stateful = {
 
 function reconcile(live: object, desired: object, options: { joined?: string[]; env?: Record<string, string>; files?: Record<string, string> } = {}) {
   const joined = Object.fromEntries((options.joined ?? ['o0', 'o1']).map((node) => [`joined-${node}`, '']));
-  return runWithFakes('reconcile-channel.sh', stateful, { ...channelEnv, ...options.env },
+  return runWithFakes('reconcile-channel.sh', stateful, { ...channelEnv, ...kubeApi().env, ...options.env },
     { 'fake-live-block': block(live), 'fake-desired-block': block(desired), ...joined, ...options.files });
 }
 
@@ -127,6 +151,21 @@ describe('reconcile-channel.sh', () => {
       'consenter o3:7053 joined channel mychannel',
       'change: Channel/Orderer/Orderer2MSP/Endpoints: {"addresses":["o2:7050"]} -> {"addresses":["o2:7050","o3:7050"]}',
     ]);
+  });
+
+  test('GIVEN servers of a chaincode the chart no longer defines on the channel WHEN run THEN it deletes them and keeps the others', () => {
+    const on = (chaincode: string, channel = 'mychannel') => ({ 'hyperkube.io/chaincode': chaincode, 'hyperkube.io/channel': channel });
+    const kube = kubeApi([
+      { name: 'cc-basic-mychannel-org1-aaaaaa', labels: on('basic') },
+      { name: 'cc-old-mychannel-org1-bbbbbb', labels: on('old') },
+      { name: 'cc-old-other-org1-cccccc', labels: on('old', 'other') },
+    ]);
+    const model = config({ consenters: ['o0', 'o1'] });
+    const run = reconcile(model, model, { env: kube.env });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('retired chaincode server deployments/cc-old-mychannel-org1-bbbbbb: the chart defines no such chaincode on mychannel');
+    expect(kube.servers()).toEqual(['cc-basic-mychannel-org1-aaaaaa', 'cc-old-other-org1-cccccc']);
+    expect(kube.servers('services')).toEqual(['cc-basic-mychannel-org1-aaaaaa', 'cc-old-other-org1-cccccc']);
   });
 
   test('GIVEN a model that removes two of three consenters WHEN run THEN it refuses, saying Raft would lose quorum and what to do', () => {

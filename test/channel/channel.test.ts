@@ -1,11 +1,26 @@
 import { Testing } from 'cdk8s';
 import { buildEvolveStep } from '../e2e/evolve/network';
-import { envOf, KubeObject, ofKind, podSpec } from '../util';
+import { ExternalChaincode } from '../../lib';
+import { envOf, IMAGE, KubeObject, network, ofKind, podSpec } from '../util';
 
 const synthStep = (step: 'v1' | 'v2' | 'v3') => Testing.synth(buildEvolveStep(Testing.app(), step)) as KubeObject[];
 const reconcileJob = (objects: KubeObject[]) => ofKind(objects, 'Job').find((job) => job.metadata.name.startsWith('mychannel-reconcile-'))!;
 
 describe('Channel reconcile Job', () => {
+  test('GIVEN the chaincodes a chart defines on a channel WHEN synthesized THEN the reconcile Job retires the servers of any other chaincode on it, with the chaincode Jobs\' service account', () => {
+    const { chart } = network();
+    const alone = reconcileJob(Testing.synth(chart) as KubeObject[]);
+    expect(envOf(podSpec(alone).containers[0]).RETIRE_SELECTOR).toBe('hyperkube.io/channel=mychannel');
+    expect(podSpec(alone).serviceAccountName).toBe('hyperkube-chaincode-jobs');
+
+    const { chart: withChaincodes, channel: busy } = network();
+    busy.addChaincode('basic', { image: IMAGE });
+    new ExternalChaincode(withChaincodes, 'assets', { channel: busy, image: IMAGE });
+    const job = reconcileJob(Testing.synth(withChaincodes) as KubeObject[]);
+    expect(envOf(podSpec(job).containers[0]).RETIRE_SELECTOR).toBe('hyperkube.io/channel=mychannel,hyperkube.io/chaincode notin (basic,assets)');
+    expect(job.metadata.name).not.toBe(alone.metadata.name);
+  });
+
   test('GIVEN two ordering orgs and three members WHEN synthesized THEN the first orderer admin acts and every other admin signs', () => {
     const job = reconcileJob(synthStep('v2'));
     const env = envOf(podSpec(job).containers[0]);

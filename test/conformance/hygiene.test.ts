@@ -13,13 +13,13 @@ describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]]
     expect(objects.filter((o) => o.kind === 'Secret' && holdsPrivateKey(o)).length).toBeGreaterThan(0);
   });
 
-  test('GIVEN every pod template WHEN checked THEN only the chaincode Jobs, which call the Kubernetes API, get a service-account token', () => {
+  test('GIVEN every pod template WHEN checked THEN only the chaincode and channel reconcile Jobs, which call the Kubernetes API, get a service-account token', () => {
     for (const workload of workloads(objects)) {
       const wanted = callsKubernetesApi(workload);
       expect([workload.metadata.name, podSpec(workload).automountServiceAccountToken]).toEqual([workload.metadata.name, wanted]);
     }
     expect(workloads(objects).filter(callsKubernetesApi).map((job) => job.metadata.labels?.['hyperkube.io/step']).sort())
-      .toEqual(expect.arrayContaining(['approve-chaincode', 'commit-chaincode']));
+      .toEqual(expect.arrayContaining(['approve-chaincode', 'commit-chaincode', 'reconcile-channel']));
   });
 
   test('GIVEN the chaincode Jobs\' Role WHEN read THEN it allows reading and deleting Deployments and Services only, for their service account only', () => {

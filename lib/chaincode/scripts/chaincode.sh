@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Chaincode lifecycle helpers for approve-chaincode.sh and commit-chaincode.sh; sourced after
-# common.sh, never run on its own.
+# Chaincode lifecycle helpers for approve-chaincode.sh and commit-chaincode.sh, and the chaincode
+# server helpers reconcile-channel.sh uses too; sourced after common.sh, never run on its own.
 #
 # A Job works in passes (cc_reconcile). Each pass reads the live state first (installed? approved
 # with this package? committed?) and acts only on the difference, so a response lost after a

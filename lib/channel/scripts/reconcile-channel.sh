@@ -4,14 +4,18 @@
 # way, compares it with the live one, and submits config updates, signed by every admin of the
 # chart, until they are equal: one Raft membership change per update, each added consenter
 # joined with the latest config block and caught up before the next. It logs what changed.
+# Last, it deletes the chaincode servers on the channel whose chaincode the chart no longer defines
+# (RETIRE_SELECTOR picks them): pruning leaves chaincode servers to the Jobs.
 #
 # Env: CHANNEL, CONFIGTX_DIR, PROFILE, CONSENTERS ("adminAddress=adminTlsDir ..." of the model's
 #      consenters), ORDERERS ("address=tlsCaFile ..."), SIGNERS ("MSPID=mspDir ..." of the other
-#      admins), CORE_PEER_* of the acting ordering org admin.
+#      admins), RETIRE_SELECTOR, CORE_PEER_* of the acting ordering org admin.
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 # shellcheck source=channel-config.sh
 source "$(dirname "$0")/channel-config.sh"
+# shellcheck source=chaincode.sh
+source "$(dirname "$0")/chaincode.sh"
 
 # The consenters of the model, by "host:port" of their cluster endpoint.
 declare -A admin_entry=()
@@ -86,8 +90,14 @@ for entry in ${CONSENTERS}; do
   fi
 done
 
+# retire_removed_chaincodes: deletes the servers of chaincodes the chart no longer has on the channel.
+retire_removed_chaincodes() {
+  cc_retire_servers "${RETIRE_SELECTOR}" "the chart defines no such chaincode on ${CHANNEL}"
+}
+
 if ((present == 0)); then
   create_channel
+  retire_removed_chaincodes
   exit 0
 fi
 log "channel ${CHANNEL} exists on ${present} consenter(s) of the model; reconciling its config"
@@ -99,3 +109,4 @@ for entry in ${CONSENTERS}; do
 done
 join_missing_consenters
 log "channel ${CHANNEL} matches the model on every consenter"
+retire_removed_chaincodes

@@ -11,6 +11,7 @@
 #   v3: Org2 leaves mychannel and basic; its chaincode server is retired.
 #   v4: basic pinned to a sequence below the committed one: the commit Job must fail at once,
 #       with one pod and its REFUSED line; then v3 is applied again and converges.
+#   v5: basic removed from the app: the channel's reconcile Job deletes its servers.
 # Uses run.sh's kc, log, die, timing, since, wait_for_jobs, client_scenario, first_tx_after and
 # reapply_changes_nothing.
 
@@ -186,3 +187,12 @@ apply_step v3
 wait_for_jobs "${t_apply}"
 timing "v3 again: apply -> converged" "$(since "${t_apply}")"
 reapply_changes_nothing "${EVOLVE_DIR}/v3"
+
+# ------------------------------------------------------------------ v5: basic leaves the app
+log "evolve: applying v5 (basic removed from the app)"
+apply_step v5
+wait_for_jobs "${t_apply}"
+timing "v5: apply -> converged" "$(since "${t_apply}")"
+expect_servers v5
+kc -n "${NS}" logs -l hyperkube.io/step=reconcile-channel --tail=-1 2>/dev/null | grep 'retired chaincode server' | sed 's/^/  v5 reconcile: /' >&2 || true
+reapply_changes_nothing "${EVOLVE_DIR}/v5"

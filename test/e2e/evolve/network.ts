@@ -6,7 +6,7 @@ import { TestNetwork } from '../../../apps/test-network/network';
 export const UPGRADED_CHAINCODE_IMAGE = 'hyperkube/asset-transfer-basic:1.1.0';
 
 /** The versions of the app the evolve scenario applies in turn to one cluster. */
-export type EvolveStep = 'v1' | 'v2' | 'v3' | 'v4';
+export type EvolveStep = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
 
 /**
  * v2 and v3 of the reference network. v2: Org3 (two peers) joins `mychannel` and runs `basic`;
@@ -14,9 +14,10 @@ export type EvolveStep = 'v1' | 'v2' | 'v3' | 'v4';
  * changes; `basic` gets a new endorsement policy, version and image, with no sequence written.
  * v3: Org2 leaves the channel and the chaincode (its peers keep running).
  * v4: v3 with `basic` pinned to sequence 1, below the committed one: a change the Jobs refuse.
+ * v5: v3 without `basic`: its servers stop.
  */
 export class EvolvedNetwork extends FabricChart {
-  public constructor(app: App, id: string, step: 'v2' | 'v3' | 'v4') {
+  public constructor(app: App, id: string, step: 'v2' | 'v3' | 'v4' | 'v5') {
     super(app, id);
     const orderer = new Orderer(this, 'orderer', { mspId: 'OrdererMSP', consenters: 3 });
     const orderer2 = new Orderer(this, 'orderer2', { mspId: 'Orderer2MSP', consenters: 2 });
@@ -28,6 +29,9 @@ export class EvolvedNetwork extends FabricChart {
       members: step === 'v2' ? [org1, org2, org3] : [org1, org3],
       batchTimeout: Duration.seconds(1),
     });
+    if (step === 'v5') {
+      return;
+    }
     new ExternalChaincode(this, 'basic', {
       channel,
       image: UPGRADED_CHAINCODE_IMAGE,
