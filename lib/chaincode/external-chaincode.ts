@@ -4,7 +4,7 @@ import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels, LabelKeys, RETIRED_BY_CHAINCODE_JOBS, selectorLabels } from '../core/labels';
 import { chaincodeServerName, kubernetesName, pinnedImage, Ports, shortHash, validateChaincodeName, validateEnvName } from '../core/naming';
 import {
-  checkProps, describeValue, hasMembers, optionalArray, optionalBoolean, optionalInteger, optionalRecord, requireArray, requireInteger, requireString,
+  checkProps, describeValue, hasMembers, rejectUnknownProps, optionalArray, optionalBoolean, optionalInteger, optionalRecord, requireArray, requireInteger, requireString,
 } from '../core/props';
 import {
   addService, containerPorts, containerSecurity, DefaultResources, envList, namedConfigMap, opaqueSecret, podDefaults,
@@ -123,6 +123,12 @@ export interface ExternalChaincodeProps extends ExternalChaincodeOptions {
   readonly channel: IChannel;
 }
 
+/** Every prop of `ExternalChaincode`, so that a misspelt one is refused (the compiler keeps the list whole). */
+const EXTERNAL_CHAINCODE_PROPS: Record<keyof ExternalChaincodeProps, true> = {
+  channel: true, name: true, image: true, version: true, sequence: true, orgs: true, endorsementPolicy: true, initRequired: true,
+  collections: true, replicas: true, resources: true, env: true, tls: true,
+};
+
 const CHAINCODE_PORTS = { chaincode: Ports.CHAINCODE_SERVER };
 
 /** Where the chaincode server finds its TLS pair. */
@@ -163,6 +169,9 @@ export class ExternalChaincode extends Construct {
     super(scope, id);
     const owner = `ExternalChaincode ${id}`;
     checkProps(owner, props, ['channel', 'image']);
+    if (new.target === ExternalChaincode) {
+      rejectUnknownProps(owner, props, EXTERNAL_CHAINCODE_PROPS);
+    }
     this.chart = FabricChart.find(this);
     this.access = ChaincodeServerAccess.of(this.chart);
     // Written before the Jobs, so no Job pod is refused for a service account not there yet.

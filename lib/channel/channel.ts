@@ -4,7 +4,7 @@ import { FabricChart } from '../core/fabric-chart';
 import { checkByteSize } from '../core/fabric-values';
 import { Component, componentLabels, LabelKeys } from '../core/labels';
 import { kubernetesName, validateChannelName } from '../core/naming';
-import { checkProps, describeValue, hasMembers, optionalInteger, optionalRecord, requireArray, requireEnum } from '../core/props';
+import { checkProps, describeValue, rejectUnknownProps, hasMembers, optionalInteger, optionalRecord, requireArray, requireEnum } from '../core/props';
 import { namedConfigMap } from '../core/workload';
 import { FabricJob, JobVolume } from '../internal/fabric-job';
 import { ScriptLibrary } from '../internal/script-library';
@@ -66,6 +66,11 @@ export interface IChannel extends IConstruct {
   readonly policies: ChannelPolicies;
 }
 
+/** Every prop of `Channel`, so that a misspelt one is refused (the compiler keeps the list whole). */
+const CHANNEL_PROPS: Record<keyof ChannelProps, true> = {
+  name: true, orderers: true, members: true, policies: true, batchTimeout: true, batchSize: true,
+};
+
 /** Props for `Channel`. */
 export interface ChannelProps {
   /**
@@ -118,6 +123,9 @@ export class Channel extends Construct implements IChannel {
     super(scope, id);
     const owner = `Channel ${id}`;
     checkProps(owner, props, ['orderers', 'members']);
+    if (new.target === Channel) {
+      rejectUnknownProps(owner, props, CHANNEL_PROPS);
+    }
     this.name = validateChannelName(owner, props.name ?? id);
     this.kubernetesName = kubernetesName(this.name);
     const chart = FabricChart.find(this);

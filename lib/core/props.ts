@@ -4,6 +4,8 @@
  * the library. Every check returns the value, typed, so constructors read `const x = checkX(...)`.
  */
 
+import leven = require('leven');
+
 /** A short description of `value` for error messages: what the user actually passed. */
 export function describeValue(value: unknown): string {
   if (value === undefined || value === null) {
@@ -49,6 +51,35 @@ export function checkProps<T extends object>(owner: string, props: T | undefined
     }
   }
   return props;
+}
+
+/**
+ * Throws when `props` holds a prop that `known` does not list. From plain JavaScript a misspelt prop
+ * (`consenter: 5`) would otherwise be ignored and its default used; the message names the nearest
+ * known prop. Constructs call it only when built directly, so a subclass may take props of its own.
+ */
+export function rejectUnknownProps(owner: string, props: object, known: Record<string, true>): void {
+  const names = Object.keys(known);
+  for (const prop of Object.keys(props)) {
+    if (!Object.prototype.hasOwnProperty.call(known, prop)) {
+      const near = nearestName(prop, names);
+      throw new Error(`${owner}: unknown prop "${prop}"${near ? ` (did you mean "${near}"?)` : ''}. Its props are ${names.join(', ')}.`);
+    }
+  }
+}
+
+/**
+ * The name in `names` the user most likely meant by `name`: the closest by edit distance when at
+ * most a third of it differs, else one that begins with it (`adminSecret` for `adminSecretName`).
+ */
+function nearestName(name: string, names: string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const [best] = names.map((candidate) => ({ candidate, distance: leven(lower, candidate.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance);
+  if (best && best.distance <= Math.max(1, Math.floor(name.length / 3))) {
+    return best.candidate;
+  }
+  return names.find((candidate) => candidate.toLowerCase().startsWith(lower));
 }
 
 /** A string prop, when given. */

@@ -4,6 +4,7 @@ import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels, selectorLabels } from '../core/labels';
 import { validateLogSpec } from '../core/fabric-values';
 import { ordererNodeName, Ports, validateCount } from '../core/naming';
+import { rejectUnknownProps } from '../core/props';
 import {
   addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, ledgerSize,
   LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings,
@@ -74,6 +75,11 @@ const PATHS = {
   LEDGER: '/var/hyperledger/production',
 } as const;
 
+/** Every prop of `Orderer`, so that a misspelt one is refused (the compiler keeps the list whole). */
+const ORDERER_PROPS: Record<keyof OrdererProps, true> = {
+  mspId: true, name: true, consenters: true, storage: true, resources: true, logSpec: true,
+};
+
 /**
  * An ordering organization with its etcdraft consenters (`nodes[i]`, each an `OrdererNode`).
  * Channel participation is on and no system channel exists: `Channel` joins the nodes.
@@ -83,6 +89,9 @@ export class Orderer extends Organization implements IOrderer {
 
   public constructor(scope: Construct, id: string, props: OrdererProps) {
     super(scope, id, props, 'Orderer');
+    if (new.target === Orderer) {
+      rejectUnknownProps(`Orderer ${id}`, props, ORDERER_PROPS);
+    }
     const consenters = validateCount(`Orderer ${id}`, 'consenters', props.consenters ?? 3);
     this._nodes = Array.from({ length: consenters }, (_, index) => new OrdererNode(this, `node${index}`, { ...props, index }));
   }

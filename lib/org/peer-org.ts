@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { Component, componentLabels } from '../core/labels';
 import { validateCount, validateDnsLabel } from '../core/naming';
-import { optionalArray, requireInteger, requireString } from '../core/props';
+import { optionalArray, rejectUnknownProps, requireInteger, requireString } from '../core/props';
 import { namedConfigMap } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
 import { addIdentitySecret } from './msp';
@@ -87,6 +87,11 @@ export interface ConnectionProfilePem {
   readonly pem: string;
 }
 
+/** Every prop of `PeerOrg`, so that a misspelt one is refused (the compiler keeps the list whole). */
+const PEER_ORG_PROPS: Record<keyof PeerOrgProps, true> = {
+  mspId: true, name: true, peers: true, anchorPeers: true, users: true, stateDatabase: true, storage: true, resources: true, logSpec: true,
+};
+
 /**
  * A peer organization and its peers. Per peer (`peers[i]`, a `Peer` construct): a StatefulSet
  * with a ledger volume, a Service and an identity Secret. The organization also gets client
@@ -102,6 +107,9 @@ export class PeerOrg extends Organization implements IPeerOrg {
   public constructor(scope: Construct, id: string, props: PeerOrgProps) {
     super(scope, id, props, 'PeerOrg');
     const owner = `PeerOrg ${id}`;
+    if (new.target === PeerOrg) {
+      rejectUnknownProps(owner, props, PEER_ORG_PROPS);
+    }
     const count = validateCount(owner, 'peers', props.peers ?? 1);
     const anchorIndexes = validateAnchorPeers(owner, props.anchorPeers ?? [0], count);
     const users = optionalArray(owner, 'users', props.users, (user, path) => requireString(owner, path, user, 'user1')) ?? ['user1'];

@@ -1,6 +1,6 @@
-import { App, Chart, Testing } from 'cdk8s';
-import { GeneratedIdentities, Orderer, PeerOrg, PeerOrgProps, StateDatabase } from '../../lib';
-import { find, KubeObject, network, podSpec, testChart } from '../util';
+import { App, Chart, Duration, Testing } from 'cdk8s';
+import { Channel, ExternalChaincode, FabricCa, FabricChart, GeneratedIdentities, Orderer, PeerOrg, PeerOrgProps, StateDatabase } from '../../lib';
+import { find, IMAGE, KubeObject, network, podSpec, testChart } from '../util';
 
 /** Synthesizes a chart holding only PeerOrg org1 with `props`. */
 function synthOrg(props: Partial<PeerOrgProps>): KubeObject[] {
@@ -183,5 +183,31 @@ describe('object names derived from organizations', () => {
     };
     expect(password('first-secret-seed-0123')).toBe(password('first-secret-seed-0123'));
     expect(password('first-secret-seed-0123')).not.toBe(password('other-secret-seed-0123'));
+  });
+});
+
+describe('misspelt props from plain JavaScript', () => {
+  test.each([
+    ['Orderer', () => new Orderer(testChart(), 'orderer', { mspId: 'OrdererMSP', consenter: 5 } as never), 'Orderer orderer: unknown prop "consenter" (did you mean "consenters"?). Its props are mspId, name, consenters, storage, resources, logSpec.'],
+    ['PeerOrg', () => new PeerOrg(testChart(), 'org1', { mspId: 'Org1MSP', peer: 2 } as never), 'PeerOrg org1: unknown prop "peer" (did you mean "peers"?)'],
+    ['Channel', () => { const { chart, orderer, org1 } = network(); new Channel(chart, 'ch', { orderers: [orderer], members: [org1], batchTimout: Duration.seconds(1) } as never); }, 'Channel ch: unknown prop "batchTimout" (did you mean "batchTimeout"?)'],
+    ['ExternalChaincode', () => { const { chart, channel } = network(); new ExternalChaincode(chart, 'cc', { channel, image: IMAGE, endorsmentPolicy: 'x' } as never); }, 'ExternalChaincode cc: unknown prop "endorsmentPolicy" (did you mean "endorsementPolicy"?)'],
+    ['FabricCa', () => new FabricCa(testChart(), 'ca', { org: { mspId: 'Org1MSP', name: 'org1' }, adminSecret: 's' } as never), 'FabricCa ca: unknown prop "adminSecret" (did you mean "adminSecretName"?)'],
+  ])('GIVEN %s with a misspelt prop WHEN created THEN it is refused, naming the nearest prop', (_kind, create, message) => {
+    expect(create).toThrow(message);
+  });
+
+  test('GIVEN a prop far from every known one WHEN created THEN the message lists the props without a guess', () => {
+    expect(() => new Orderer(testChart(), 'orderer', { mspId: 'OrdererMSP', replicasOfEverything: 5 } as never))
+      .toThrow('Orderer orderer: unknown prop "replicasOfEverything". Its props are mspId, name, consenters, storage, resources, logSpec.');
+  });
+
+  test('GIVEN a subclass that takes props of its own WHEN it passes them on THEN they are accepted', () => {
+    class LabelledOrg extends PeerOrg {
+      public constructor(scope: FabricChart, id: string, props: PeerOrgProps & { team: string }) {
+        super(scope, id, props);
+      }
+    }
+    expect(new LabelledOrg(testChart(), 'org1', { mspId: 'Org1MSP', team: 'payments' }).mspId).toBe('Org1MSP');
   });
 });

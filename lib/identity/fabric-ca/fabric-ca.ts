@@ -3,7 +3,7 @@ import * as k8s from '../../../imports/k8s';
 import { FabricChart } from '../../core/fabric-chart';
 import { Component, componentLabels, selectorLabels } from '../../core/labels';
 import { Ports, validateDnsLabel } from '../../core/naming';
-import { checkProps, hasMembers, describeValue } from '../../core/props';
+import { checkProps, describeValue, hasMembers, rejectUnknownProps } from '../../core/props';
 import {
   addService, containerPorts, containerSecurity, DefaultResources, envList, LEDGER_VOLUME, LedgerStatefulSet, ledgerSize, podDefaults,
   resourceRequirements, ResourceSettings,
@@ -32,6 +32,9 @@ export interface FabricCaProps {
    */
   readonly resources?: ResourceSettings;
 }
+
+/** Every prop of `FabricCa`, so that a misspelt one is refused (the compiler keeps the list whole). */
+const FABRIC_CA_PROPS: Record<keyof FabricCaProps, true> = { org: true, adminSecretName: true, storage: true, resources: true };
 
 /** Where the CA server keeps its state: the pod's volume. */
 const CA_HOME = '/var/hyperledger/fabric-ca-server';
@@ -63,6 +66,9 @@ export class FabricCa extends Construct {
     super(scope, id);
     const owner = `FabricCa ${id}`;
     checkProps(owner, props, ['org']);
+    if (new.target === FabricCa) {
+      rejectUnknownProps(owner, props, FABRIC_CA_PROPS);
+    }
     const chart = FabricChart.find(this);
     this.org = checkOrg(owner, props.org);
     this.name = `${this.org.name}-ca`;
