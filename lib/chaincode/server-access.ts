@@ -11,8 +11,8 @@ export const CHAINCODE_JOBS_ACCOUNT = 'hyperkube-chaincode-jobs';
  * The Kubernetes API access of the chaincode Jobs, once per chart: they read whether a chaincode
  * server is ready before approving the package that points at it, and delete a server once no
  * committed definition uses its package. The Role allows exactly that: get, list and delete
- * Deployments, list and delete Services, in the chart's namespace. Every other pod of the chart
- * keeps no service-account token.
+ * Deployments, list and delete Services, list Pods (to say why a server is not ready), in the
+ * chart's namespace. Every other pod of the chart keeps no service-account token.
  * @internal
  */
 export class ChaincodeServerAccess extends Construct {
@@ -34,6 +34,7 @@ export class ChaincodeServerAccess extends Construct {
     const role = new kplus.Role(this, 'role', { metadata });
     role.allow(['get', 'list', 'delete'], kplus.ApiResource.DEPLOYMENTS);
     role.allow(['list', 'delete'], kplus.ApiResource.SERVICES);
+    role.allow(['list'], kplus.ApiResource.PODS);
     // Written as the API server stores it (cdk8s-plus adds an empty apiGroup the server drops), so
     // that a re-apply changes nothing.
     new k8s.KubeRoleBinding(this, 'binding', {

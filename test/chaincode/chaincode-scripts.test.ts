@@ -300,6 +300,20 @@ describe('approve-chaincode.sh and commit-chaincode.sh', () => {
     expect(submitted(run, 'approveformyorg')).toEqual([]);
   });
 
+  test('GIVEN a new server whose image cannot be pulled WHEN the org\'s approve Job runs THEN it names the pod and the reason, and fails within its bound without approving', () => {
+    const before = chaincode();
+    const after = chaincode({ version: '1.1', image: UPGRADED_IMAGE });
+    const server = after.serverOf('Org1MSP');
+    const fabric = running(before).desire(after.definition, after.packageOf('Org1MSP')).serve(server, 0)
+      .serverPodWaits(server, `${server.name}-7f9c-x2x4q`, 'ImagePullBackOff', 'Back-off pulling image "example/cc:1.1.0"');
+    const run = fabric.run('approve-chaincode.sh', { ...after.approveEnv('org1'), SERVER_STUCK_ATTEMPTS: '3', WAIT_ATTEMPTS: '10' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`(0 of 1 ready): pod ${server.name}-7f9c-x2x4q waits: ImagePullBackOff: Back-off pulling image "example/cc:1.1.0"`);
+    expect(run.stderr).toContain(`ERROR: chaincode server ${server.name} cannot start, so Org1MSP does not approve the package that points at it: pod ${server.name}-7f9c-x2x4q waits: ImagePullBackOff`);
+    expect(run.stderr.match(/waiting for /g)).toHaveLength(2);
+    expect(submitted(run, 'approveformyorg')).toEqual([]);
+  });
+
   test('GIVEN an upgrade to a new version and image WHEN the Jobs run THEN the old servers serve until the new definition is committed, and each org\'s Job then removes its old server only', () => {
     const before = chaincode();
     const after = chaincode({ version: '1.1', image: UPGRADED_IMAGE });

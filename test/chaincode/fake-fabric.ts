@@ -196,6 +196,15 @@ export class FakeFabric {
     return this;
   }
 
+  /** Adds pod `name` of `server`, its container waiting for `reason` (as the kubelet reports it). */
+  public serverPodWaits(server: FakeServer, name: string, reason: string, message: string): this {
+    const file = join(this.dir, 'kube', 'pods.json');
+    const pods = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+    pods.push({ name, labels: { 'app.kubernetes.io/instance': server.name }, status: { containerStatuses: [{ state: { waiting: { reason, message } } }] } });
+    writeFileSync(file, JSON.stringify(pods));
+    return this;
+  }
+
   /** The names of the chaincode server objects of `kind` still there. */
   public servers(kind: 'deployments' | 'services' = 'deployments'): string[] {
     const file = join(this.dir, 'kube', `${kind}.json`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A fake `curl` that answers the Jobs' Kubernetes API calls from files in FAKE_KUBE_STATE (default:
-// kube/ beside it): deployments.json and services.json, each a list of {name, labels, readyReplicas}.
+// kube/ beside it): deployments.json and services.json, each a list of {name, labels, readyReplicas},
+// and pods.json, a list of {name, labels, status}.
 // It reads the curl flags the scripts use (-o, -w '%{http_code}', -X, -G --data-urlencode) and
 // logs each request to kube/requests.log as "METHOD PATH [labelSelector]".
 const fs = require('node:fs');
@@ -58,7 +59,7 @@ function matches(labels, term) {
   return term in labels;
 }
 
-const route = /^\/(?:apis\/apps\/v1|api\/v1)\/namespaces\/([^/]+)\/(deployments|services)(?:\/([^/]+))?$/.exec(url.pathname);
+const route = /^\/(?:apis\/apps\/v1|api\/v1)\/namespaces\/([^/]+)\/(deployments|services|pods)(?:\/([^/]+))?$/.exec(url.pathname);
 if (!route) {
   reply(404, { message: `the fake API does not serve ${url.pathname}` });
   process.exit(0);
@@ -72,7 +73,7 @@ if (method === 'GET' && name) {
   else reply(200, { metadata: { name }, status: found.readyReplicas ? { readyReplicas: found.readyReplicas } : {} });
 } else if (method === 'GET') {
   const picked = objects.filter((object) => terms(selector ?? '').every((term) => matches(object.labels, term)));
-  reply(200, { items: picked.map((object) => ({ metadata: { name: object.name, labels: object.labels } })) });
+  reply(200, { items: picked.map((object) => ({ metadata: { name: object.name, labels: object.labels }, status: object.status ?? {} })) });
 } else if (method === 'DELETE') {
   if (!found) {
     reply(404, { message: `${kind} "${name}" not found` });

@@ -22,11 +22,12 @@ describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]]
       .toEqual(expect.arrayContaining(['approve-chaincode', 'commit-chaincode', 'reconcile-channel']));
   });
 
-  test('GIVEN the chaincode Jobs\' Role WHEN read THEN it allows reading and deleting Deployments and Services only, for their service account only', () => {
+  test('GIVEN the chaincode Jobs\' Role WHEN read THEN it allows reading and deleting Deployments and Services and listing Pods only, for their service account only', () => {
     const role = find(objects, 'Role', 'hyperkube-chaincode-jobs');
     expect(role.rules).toEqual([
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'delete'] },
       { apiGroups: [''], resources: ['services'], verbs: ['list', 'delete'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
     ]);
     const binding = find(objects, 'RoleBinding', 'hyperkube-chaincode-jobs');
     expect(binding.subjects.map((subject: any) => `${subject.kind}/${subject.name}`)).toEqual(['ServiceAccount/hyperkube-chaincode-jobs']);

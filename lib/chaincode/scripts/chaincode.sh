@@ -424,19 +424,48 @@ kube_namespace() {
   cat "${KUBE_ACCOUNT_DIR}/namespace"
 }
 
+# Reasons a server's container waits that no wait of this Job fixes; SERVER_STUCK_ATTEMPTS passes
+# in a row with one of them fail the pod, naming it, instead of waiting the whole bound.
+SERVER_STUCK_REASONS='ErrImagePull|ImagePullBackOff|InvalidImageName|CrashLoopBackOff|CreateContainerConfigError|CreateContainerError'
+SERVER_STUCK_ATTEMPTS="${SERVER_STUCK_ATTEMPTS:-24}"
+CC_SERVER_STUCK=0
+
 # cc_server_ready: true when chaincode server CC_SERVER has a ready pod (or is scaled to 0), so
-# the peers can reach the package's server as soon as an approval points them at it.
+# the peers can reach the package's server as soon as an approval points them at it. When it has
+# none, CC_REASON says why, with what its pods wait on.
 cc_server_ready() {
   if ((${CC_SERVER_REPLICAS:-1} == 0)); then
     return 0
   fi
   kube_api GET "/apis/apps/v1/namespaces/$(kube_namespace)/deployments/${CC_SERVER}" || return 1
-  local ready
+  local ready waiting
   ready=$(jq -r '.status.readyReplicas // 0' "${CC_OUT}")
-  if ((ready < 1)); then
-    CC_REASON="chaincode server ${CC_SERVER} has no ready pod yet (${ready} of ${CC_SERVER_REPLICAS} ready)"
+  if ((ready >= 1)); then
+    CC_SERVER_STUCK=0
+    return 0
+  fi
+  local not_ready="chaincode server ${CC_SERVER} has no ready pod yet (${ready} of ${CC_SERVER_REPLICAS} ready)"
+  if ! kube_api GET "/api/v1/namespaces/$(kube_namespace)/pods" -G --data-urlencode "labelSelector=app.kubernetes.io/instance=${CC_SERVER}"; then
+    CC_REASON="${not_ready} (its pods unknown: ${CC_REASON})"
     return 1
   fi
+  CC_REASON=${not_ready}
+  waiting=$(jq -r '[.items[] | .metadata.name as $pod | .status.containerStatuses[]?.state.waiting // empty
+    | "pod \($pod) waits: \(.reason)\(if .message then ": " + .message else "" end)"] | join("; ")' "${CC_OUT}")
+  if [[ -z "${waiting}" ]]; then
+    CC_SERVER_STUCK=0
+    return 1
+  fi
+  CC_REASON="${CC_REASON}: ${waiting}"
+  if [[ "${waiting}" =~ ${SERVER_STUCK_REASONS} ]]; then
+    CC_SERVER_STUCK=$((CC_SERVER_STUCK + 1))
+    if ((CC_SERVER_STUCK >= SERVER_STUCK_ATTEMPTS)); then
+      fail "chaincode server ${CC_SERVER} cannot start, so ${CORE_PEER_LOCALMSPID} does not approve the package that points at it: ${waiting}. Fix the image, env or resources in the app and apply again."
+    fi
+  else
+    CC_SERVER_STUCK=0
+  fi
+  return 1
 }
 
 # cc_retire_pass SELECTOR WHY: deletes every chaincode server, Deployment and Service, that the
