@@ -186,6 +186,37 @@ export function ledgerSize(owner: string, value: unknown): string {
   return size as string;
 }
 
+/** What a one-replica workload with a ledger volume (a peer, a consenter, a CA) is made of. */
+export interface SingletonWorkload {
+  /** StatefulSet and Service name. */
+  readonly name: string;
+  /** Labels of the StatefulSet and its pods. */
+  readonly labels: Record<string, string>;
+  /** Selector labels of its pods. */
+  readonly selector: Record<string, string>;
+  /** Pod annotations. @default none */
+  readonly annotations?: Record<string, string>;
+  /** The pod, besides the defaults every Hyperkube pod has. */
+  readonly pod: k8s.PodSpec;
+}
+
+/** The one-replica StatefulSet of `workload`, with its ledger claim: the default child of a node. */
+export function singletonStatefulSet(scope: Construct, workload: SingletonWorkload, claim: LedgerClaim): LedgerStatefulSet {
+  const { name, labels, selector, annotations, pod } = workload;
+  return new LedgerStatefulSet(scope, 'statefulset', {
+    metadata: { name, labels },
+    spec: {
+      serviceName: name,
+      replicas: 1,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels: { ...FabricChart.find(scope).labels, ...labels, ...selector }, ...(annotations ? { annotations } : {}) },
+        spec: { ...podDefaults(), ...pod },
+      },
+    },
+  }, claim);
+}
+
 /**
  * A StatefulSet with one ReadWriteOnce ledger claim template, written the way the API server
  * stores it (kind, volumeMode, empty status). The list has no merge key, so kubectl compares it

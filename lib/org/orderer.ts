@@ -6,8 +6,8 @@ import { validateLogSpec } from '../core/fabric-values';
 import { ordererNodeName, Ports, validateCount } from '../core/naming';
 import { rejectUnknownProps } from '../core/props';
 import {
-  addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, ledgerSize,
-  LedgerStatefulSet, podDefaults, resourceRequirements, ResourceSettings,
+  addService, containerPorts, containerSecurity, DefaultResources, envList,
+  healthProbe, LEDGER_VOLUME, ledgerSize, resourceRequirements, ResourceSettings, singletonStatefulSet,
 } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
 import { addIdentitySecret, localMspVolume, tlsVolume } from './msp';
@@ -143,23 +143,15 @@ export class OrdererNode extends Construct implements IOrdererNode {
     const selector = selectorLabels('fabric-orderer', this.name);
     const labels = componentLabels(Component.ORDERER, org.name);
     addService(this, 'service', { name: this.name, labels, selector, ports: ORDERER_PORTS, publishNotReadyAddresses: true });
-    const statefulSet = new LedgerStatefulSet(this, 'statefulset', {
-      metadata: { name: this.name, labels },
-      spec: {
-        serviceName: this.name,
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: { ...this.chart.labels, ...labels, ...selector } },
-          spec: {
-            ...podDefaults(),
-            containers: [this.ordererContainer(props, logSpec)],
-            volumes: [localMspVolume(org, 'msp', this.identitySecretName), tlsVolume(org, 'tls', this.identitySecretName)],
-          },
-        },
+    this.node.defaultChild = singletonStatefulSet(this, {
+      name: this.name,
+      labels,
+      selector,
+      pod: {
+        containers: [this.ordererContainer(props, logSpec)],
+        volumes: [localMspVolume(org, 'msp', this.identitySecretName), tlsVolume(org, 'tls', this.identitySecretName)],
       },
     }, { size, storageClassName: this.chart.storageClassName });
-    this.node.defaultChild = statefulSet;
   }
 
   private ordererContainer(props: OrdererNodeProps, logSpec: string): k8s.Container {

@@ -6,8 +6,8 @@ import { validateLogSpec } from '../core/fabric-values';
 import { peerName, Ports } from '../core/naming';
 import { requireEnum } from '../core/props';
 import {
-  addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe, LEDGER_VOLUME, ledgerSize,
-  LedgerStatefulSet, opaqueSecret, podDefaults, resourceRequirements, ResourceSettings,
+  addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe,
+  LEDGER_VOLUME, ledgerSize, opaqueSecret, resourceRequirements, ResourceSettings, singletonStatefulSet,
 } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
 import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from '../internal/script-library';
@@ -100,32 +100,22 @@ export class Peer extends Construct implements IPeer {
     addService(this, 'service', { name: this.name, labels, selector, ports: PEER_PORTS, publishNotReadyAddresses: true });
     const couchDb = stateDatabase === StateDatabase.COUCHDB ? this.addCouchDbCredentials(labels) : undefined;
     const scripts = ScriptLibrary.of(this.chart);
-    const statefulSet = new LedgerStatefulSet(this, 'statefulset', {
-      metadata: { name: this.name, labels },
-      spec: {
-        serviceName: this.name,
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: {
-            labels: { ...this.chart.labels, ...labels, ...selector },
-            annotations: { 'hyperkube.io/scripts-digest': scripts.digest([PEER_CONFIG_SCRIPT]) },
-          },
-          spec: {
-            ...podDefaults(),
-            initContainers: [this.coreConfigContainer()],
-            containers: [this.peerContainer(props, stateDatabase, logSpec, couchDb), ...(couchDb ? [this.couchDbContainer(couchDb)] : [])],
-            volumes: [
-              localMspVolume(org, 'msp', this.identitySecretName),
-              tlsVolume(org, 'tls', this.identitySecretName),
-              { name: 'config', emptyDir: {} },
-              scripts.volume('scripts'),
-            ],
-          },
-        },
+    this.node.defaultChild = singletonStatefulSet(this, {
+      name: this.name,
+      labels,
+      selector,
+      annotations: { 'hyperkube.io/scripts-digest': scripts.digest([PEER_CONFIG_SCRIPT]) },
+      pod: {
+        initContainers: [this.coreConfigContainer()],
+        containers: [this.peerContainer(props, stateDatabase, logSpec, couchDb), ...(couchDb ? [this.couchDbContainer(couchDb)] : [])],
+        volumes: [
+          localMspVolume(org, 'msp', this.identitySecretName),
+          tlsVolume(org, 'tls', this.identitySecretName),
+          { name: 'config', emptyDir: {} },
+          scripts.volume('scripts'),
+        ],
       },
     }, { size, storageClassName: this.chart.storageClassName });
-    this.node.defaultChild = statefulSet;
   }
 
   /** Derives core.yaml from the image's own copy, minus the Docker endpoint (see peer-config.sh). */

@@ -5,8 +5,8 @@ import { Component, componentLabels, selectorLabels } from '../../core/labels';
 import { Ports, validateDnsLabel } from '../../core/naming';
 import { checkProps, describeValue, hasMembers, rejectUnknownProps } from '../../core/props';
 import {
-  addService, containerPorts, containerSecurity, DefaultResources, envList, LEDGER_VOLUME, LedgerStatefulSet, ledgerSize, podDefaults,
-  resourceRequirements, ResourceSettings,
+  addService, containerPorts, containerSecurity, DefaultResources, envList,
+  LEDGER_VOLUME, ledgerSize, resourceRequirements, ResourceSettings, singletonStatefulSet,
 } from '../../core/workload';
 import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from '../../internal/script-library';
 import { OrgScope } from '../identity-provider';
@@ -81,52 +81,43 @@ export class FabricCa extends Construct {
     addService(this, 'service', { name: this.name, labels, selector, ports });
     const scripts = ScriptLibrary.of(chart);
     const secretEnv = (key: string): k8s.EnvVarSource => ({ secretKeyRef: { name: this.adminSecretName, key } });
-    this.node.defaultChild = new LedgerStatefulSet(this, 'statefulset', {
-      metadata: { name: this.name, labels },
-      spec: {
-        serviceName: this.name,
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: {
-            labels: { ...chart.labels, ...labels, ...selector },
-            annotations: { 'hyperkube.io/scripts-digest': scripts.digest([CA_SCRIPT]) },
+    this.node.defaultChild = singletonStatefulSet(this, {
+      name: this.name,
+      labels,
+      selector,
+      annotations: { 'hyperkube.io/scripts-digest': scripts.digest([CA_SCRIPT]) },
+      pod: {
+        containers: [{
+          name: 'ca',
+          image: chart.caImage,
+          command: ['sh', `${SCRIPTS_MOUNT_PATH}/${CA_SCRIPT}`],
+          env: [
+            ...envList({
+              FABRIC_CA_HOME: CA_HOME,
+              CA_NAME: FabricCa.SIGNING_CA_NAME,
+              CA_CN: `${this.org.name}-ca`,
+              TLS_CA_NAME: FabricCa.TLS_CA_NAME,
+              TLS_CA_CN: `${this.org.name}-tlsca`,
+              CA_HOSTS: [...chart.hosts(this.name), 'localhost'].join(','),
+              CA_PORT: String(Ports.CA),
+            }),
+            { name: 'BOOTSTRAP_USER', valueFrom: secretEnv('username') },
+            { name: 'BOOTSTRAP_PASSWORD', valueFrom: secretEnv('password') },
+          ],
+          ports: containerPorts(ports),
+          volumeMounts: [
+            { name: LEDGER_VOLUME, mountPath: CA_HOME },
+            { name: 'scripts', mountPath: SCRIPTS_MOUNT_PATH, readOnly: true },
+          ],
+          resources: resourceRequirements(owner, props.resources, DefaultResources.CA),
+          readinessProbe: {
+            httpGet: { path: '/cainfo', port: k8s.IntOrString.fromNumber(Ports.CA), scheme: 'HTTPS' },
+            periodSeconds: 5,
+            timeoutSeconds: 5,
           },
-          spec: {
-            ...podDefaults(),
-            containers: [{
-              name: 'ca',
-              image: chart.caImage,
-              command: ['sh', `${SCRIPTS_MOUNT_PATH}/${CA_SCRIPT}`],
-              env: [
-                ...envList({
-                  FABRIC_CA_HOME: CA_HOME,
-                  CA_NAME: FabricCa.SIGNING_CA_NAME,
-                  CA_CN: `${this.org.name}-ca`,
-                  TLS_CA_NAME: FabricCa.TLS_CA_NAME,
-                  TLS_CA_CN: `${this.org.name}-tlsca`,
-                  CA_HOSTS: [...chart.hosts(this.name), 'localhost'].join(','),
-                  CA_PORT: String(Ports.CA),
-                }),
-                { name: 'BOOTSTRAP_USER', valueFrom: secretEnv('username') },
-                { name: 'BOOTSTRAP_PASSWORD', valueFrom: secretEnv('password') },
-              ],
-              ports: containerPorts(ports),
-              volumeMounts: [
-                { name: LEDGER_VOLUME, mountPath: CA_HOME },
-                { name: 'scripts', mountPath: SCRIPTS_MOUNT_PATH, readOnly: true },
-              ],
-              resources: resourceRequirements(owner, props.resources, DefaultResources.CA),
-              readinessProbe: {
-                httpGet: { path: '/cainfo', port: k8s.IntOrString.fromNumber(Ports.CA), scheme: 'HTTPS' },
-                periodSeconds: 5,
-                timeoutSeconds: 5,
-              },
-              securityContext: containerSecurity(),
-            }],
-            volumes: [scripts.volume('scripts')],
-          },
-        },
+          securityContext: containerSecurity(),
+        }],
+        volumes: [scripts.volume('scripts')],
       },
     }, { size: ledgerSize(owner, props.storage), storageClassName: chart.storageClassName });
   }
