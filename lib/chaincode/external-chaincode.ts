@@ -4,14 +4,14 @@ import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels, LabelKeys, RETIRED_BY_CHAINCODE_JOBS, selectorLabels } from '../core/labels';
 import { chaincodeServerName, kubernetesName, pinnedImage, Ports, shortHash, validateChaincodeName, validateEnvName } from '../core/naming';
 import {
-  checkProps, describeValue, hasMembers, rejectUnknownProps, optionalArray, optionalBoolean, optionalInteger, optionalRecord, requireArray, requireInteger, requireString,
+  checkProps, describeValue, hasMembers, optionalArray, optionalBoolean, optionalInteger, optionalRecord, rejectUnknownProps, requireArray, requireInteger, requireString,
 } from '../core/props';
 import {
   addService, containerPorts, containerSecurity, DefaultResources, envList, namedConfigMap, opaqueSecret, podDefaults,
   resourceRequirements, ResourceSettings,
 } from '../core/workload';
 import { FabricJob } from '../internal/fabric-job';
-import { libraryScripts } from '../internal/script-library';
+import { ScriptLibrary } from '../internal/script-library';
 import { adminAccess, IdentityKeys, publicMspAccess, tlsCaFile, tlsVolume } from '../org/msp';
 import { IPeerOrg } from '../org/peer-org';
 import { checkPeerOrg, IChannel, ordererAccess } from '../channel/channel';
@@ -260,6 +260,14 @@ export class ExternalChaincode extends Construct {
     return { [LabelKeys.CHAINCODE]: this.kubernetesName, [LabelKeys.CHANNEL]: this.channel.kubernetesName };
   }
 
+  /**
+   * The text of chaincode.sh, which the chaincode Jobs source: a Job's scripts digest covers only
+   * common.sh and its own script, so it goes into their inputs, and a change to it makes new Jobs.
+   */
+  private get chaincodeLibrary(): string {
+    return ScriptLibrary.of(this.chart).script('chaincode.sh');
+  }
+
   /** The label selector of every server of this chaincode on its channel. */
   private get serverSelector(): string {
     return Object.entries(this._serverLabels).map(([key, value]) => `${key}=${value}`).join(',');
@@ -419,7 +427,7 @@ export class ExternalChaincode extends Construct {
         ...admin.volumes,
         ...orderers.volumes,
       ],
-      inputs: [packageId, this.collectionsJson ?? '', chaincodeLibrary()],
+      inputs: [packageId, this.collectionsJson ?? '', this.chaincodeLibrary],
       serviceAccountName: this.access.serviceAccountName,
       labels: this._serverLabels,
     });
@@ -449,7 +457,7 @@ export class ExternalChaincode extends Construct {
         ...admin.volumes,
         ...publicMspAccess([...this.channel.orderers, ...this._orgs]),
       ],
-      inputs: [this.collectionsJson ?? '', ...this._servers.map((server) => server.package.packageId), chaincodeLibrary()],
+      inputs: [this.collectionsJson ?? '', ...this._servers.map((server) => server.package.packageId), this.chaincodeLibrary],
       serviceAccountName: this.access.serviceAccountName,
       labels: this._serverLabels,
     });
@@ -565,18 +573,6 @@ export class ChaincodeServer extends Construct {
       },
     });
   }
-}
-
-/**
- * The text of chaincode.sh, which both chaincode Jobs source: a Job's scripts digest covers only
- * common.sh and its own script, so this goes into its inputs, and a change to it makes new Jobs.
- */
-function chaincodeLibrary(): string {
-  const text = libraryScripts()['chaincode.sh'];
-  if (text === undefined) {
-    throw new Error('Hyperkube has no script chaincode.sh; this is a bug in Hyperkube.');
-  }
-  return text;
 }
 
 /** The member policy of `collection`, parsed; a policy Fabric would refuse names the construct. */

@@ -4,7 +4,7 @@ import { FabricChart } from '../core/fabric-chart';
 import { checkByteSize } from '../core/fabric-values';
 import { Component, componentLabels, LabelKeys } from '../core/labels';
 import { kubernetesName, validateChannelName } from '../core/naming';
-import { checkProps, describeValue, rejectUnknownProps, hasMembers, optionalInteger, optionalRecord, requireArray, requireEnum } from '../core/props';
+import { checkProps, describeValue, hasMembers, optionalInteger, optionalRecord, rejectUnknownProps, requireArray, requireEnum } from '../core/props';
 import { namedConfigMap } from '../core/workload';
 import { FabricJob, JobVolume } from '../internal/fabric-job';
 import { ScriptLibrary } from '../internal/script-library';

@@ -394,7 +394,7 @@ cc_describe_change() {
 # Each package has its own server (Deployment and Service, named by what it runs). The Jobs read
 # through the Kubernetes API whether a server is ready before approving the package that points
 # at it, and delete a server once no peer uses its package, with the pod's service account
-# (hyperkube-chaincode-jobs: get, list and delete Deployments, list and delete Services).
+# (hyperkube-chaincode-jobs: get, list and delete Deployments, list and delete Services, list Pods).
 KUBE_ACCOUNT_DIR="${KUBE_ACCOUNT_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}"
 
 # kube_api METHOD PATH [CURL ARG...]: calls the API server with the service account's token; the
