@@ -24,6 +24,10 @@ export {
 } from './chaincode/external-chaincode';
 export { CcaasPackage, type CcaasConnection } from './chaincode/ccaas-package';
 
-export { type IIdentityProvider, type CertificateAuthorities, type KeyPair, NodeRole, type OrgScope } from './identity/identity-provider';
+export {
+  type IIdentityProvider, type CertificateAuthorities, type KeyPair, NodeRole, type OrgScope, type OrganizationIdentity,
+  type IdentityRequest, type ProvidedIdentity, type PasswordRequest,
+} from './identity/identity-provider';
 export { GeneratedIdentities, type GeneratedIdentitiesProps } from './identity/generated/generated-identities';
 export { FabricCa, type FabricCaProps } from './identity/fabric-ca/fabric-ca';
+export { FabricCaIdentities, type FabricCaIdentitiesProps } from './identity/fabric-ca/fabric-ca-identities';

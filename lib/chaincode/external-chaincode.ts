@@ -7,12 +7,11 @@ import {
   checkProps, describeValue, hasMembers, optionalArray, optionalBoolean, optionalInteger, optionalRecord, rejectUnknownProps, requireArray, requireInteger, requireString,
 } from '../core/props';
 import {
-  addService, containerPorts, containerSecurity, DefaultResources, envList, namedConfigMap, opaqueSecret, podDefaults,
+  addService, containerPorts, containerSecurity, DefaultResources, envList, namedConfigMap, podDefaults,
   resourceRequirements, ResourceSettings,
 } from '../core/workload';
 import { FabricJob } from '../internal/fabric-job';
-import { ScriptLibrary } from '../internal/script-library';
-import { adminAccess, IdentityKeys, publicMspAccess, tlsCaFile, tlsVolume } from '../org/msp';
+import { adminAccess, CCAAS_ROOT_CERT_FROM_BUILDER_CONFIG, publicMspAccess, tlsCaFile, tlsVolume } from '../org/msp';
 import { IPeerOrg } from '../org/peer-org';
 import { checkPeerOrg, IChannel, ordererAccess } from '../channel/channel';
 import { channelPolicy, channelPolicyPaths, ChannelPolicyTree, implicitMetaThreshold, satisfiableByPeers } from '../channel/channel-policies';
@@ -260,14 +259,6 @@ export class ExternalChaincode extends Construct {
     return { [LabelKeys.CHAINCODE]: this.kubernetesName, [LabelKeys.CHANNEL]: this.channel.kubernetesName };
   }
 
-  /**
-   * The text of chaincode.sh, which the chaincode Jobs source: a Job's scripts digest covers only
-   * common.sh and its own script, so it goes into their inputs, and a change to it makes new Jobs.
-   */
-  private get chaincodeLibrary(): string {
-    return ScriptLibrary.of(this.chart).script('chaincode.sh');
-  }
-
   /** The label selector of every server of this chaincode on its channel. */
   private get serverSelector(): string {
     return Object.entries(this._serverLabels).map(([key, value]) => `${key}=${value}`).join(',');
@@ -427,7 +418,7 @@ export class ExternalChaincode extends Construct {
         ...admin.volumes,
         ...orderers.volumes,
       ],
-      inputs: [packageId, this.collectionsJson ?? '', this.chaincodeLibrary],
+      inputs: [packageId, this.collectionsJson ?? ''],
       serviceAccountName: this.access.serviceAccountName,
       labels: this._serverLabels,
     });
@@ -457,7 +448,7 @@ export class ExternalChaincode extends Construct {
         ...admin.volumes,
         ...publicMspAccess([...this.channel.orderers, ...this._orgs]),
       ],
-      inputs: [this.collectionsJson ?? '', ...this._servers.map((server) => server.package.packageId), this.chaincodeLibrary],
+      inputs: [this.collectionsJson ?? '', ...this._servers.map((server) => server.package.packageId)],
       serviceAccountName: this.access.serviceAccountName,
       labels: this._serverLabels,
     });
@@ -514,7 +505,9 @@ export class ChaincodeServer extends Construct {
     const tls = props.tls ?? true;
     this.package = CcaasPackage.build(chaincode.label, {
       address: `${this.chart.fqdn(this.name)}:${Ports.CHAINCODE_SERVER}`,
-      tlsRootCertPem: tls ? this.org.certificateAuthorities.tlsCaPem : undefined,
+      // A TLS CA known only in the cluster stays out of the package, so its ID is known at synth
+      // time: the peer's builder fills the field from CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG.
+      tlsRootCertPem: tls ? this.org.certificateAuthorities?.tlsCaPem ?? CCAAS_ROOT_CERT_FROM_BUILDER_CONFIG : undefined,
     });
     const labels = { ...componentLabels(Component.CHAINCODE, this.org.name), ...chaincode._serverLabels };
     this.packageConfigMapName = `${this.name}-package`;
@@ -535,9 +528,10 @@ export class ChaincodeServer extends Construct {
   }
 
   private addTlsSecret(labels: Record<string, string>): string {
-    const pair = this.chart.identities.tlsIdentity(this.org, this.name, this.chart.hosts(this.name));
     const secretName = `${this.name}-tls`;
-    opaqueSecret(this, 'tls', secretName, { [IdentityKeys.TLS_CERT]: pair.certificatePem, [IdentityKeys.TLS_KEY]: pair.privateKeyPem }, labels);
+    this.chart.identities.identity(this, {
+      org: this.org, secretName, name: this.name, tlsHosts: this.chart.hosts(this.name), labels, restarts: `deployment/${this.name}`,
+    });
     return secretName;
   }
 

@@ -1,14 +1,14 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import * as k8s from '../../imports/k8s';
 import { FabricChart } from '../core/fabric-chart';
 import { checkByteSize } from '../core/fabric-values';
 import { Component, componentLabels, LabelKeys } from '../core/labels';
 import { kubernetesName, validateChannelName } from '../core/naming';
 import { checkProps, describeValue, hasMembers, optionalInteger, optionalRecord, rejectUnknownProps, requireArray, requireEnum } from '../core/props';
-import { namedConfigMap } from '../core/workload';
+import { namedConfigMap, projectedVolume } from '../core/workload';
 import { FabricJob, JobVolume } from '../internal/fabric-job';
-import { ScriptLibrary } from '../internal/script-library';
-import { adminAccess, localMspVolume, publicMspAccess, publicMspDir, tlsCaFile, tlsVolume } from '../org/msp';
+import { adminAccess, IdentityKeys, localMspVolume, publicMspAccess, publicMspDir, tlsCaFile, tlsVolume } from '../org/msp';
 import { IOrderer, IOrdererNode } from '../org/orderer';
 import { IOrganization } from '../org/organization';
 import { IPeerOrg } from '../org/peer-org';
@@ -152,10 +152,7 @@ export class Channel extends Construct implements IChannel {
     const configMapName = `${this.kubernetesName}-channel-config`;
     namedConfigMap(this, 'config', {
       metadata: { name: configMapName, labels: componentLabels(Component.CHANNEL) },
-      data: {
-        'configtx.yaml': this.configtx,
-        ...Object.fromEntries(this.consenters().map((node) => [consenterCertKey(node.name), node.tlsCertificatePem])),
-      },
+      data: { 'configtx.yaml': this.configtx },
     });
     this.reconcileJob = this.addReconcileJob(configMapName);
     for (const org of this._members) {
@@ -225,13 +222,13 @@ export class Channel extends Construct implements IChannel {
         ...actingAdmin.env,
       },
       volumes: [
-        { volume: { name: 'channel-config', configMap: { name: configMapName } }, mountPath: CHANNEL_CONFIG_DIR },
+        { volume: this.channelConfigVolume(configMapName), mountPath: CHANNEL_CONFIG_DIR },
         ...actingAdmin.volumes,
         ...signers.map((org) => ({ volume: localMspVolume(org, `signer-${org.name}`, org.adminSecretName), mountPath: signerMspDir(org) })),
         ...publicMspAccess([...this._orderers, ...this._members]),
         ...this._orderers.map((org) => ({ volume: tlsVolume(org, `admin-tls-${org.name}`, org.adminSecretName), mountPath: adminTlsDir(org) })),
       ],
-      inputs: [this.configtx, ...this.consenters().map((node) => node.tlsCertificatePem), ScriptLibrary.of(chart).script('chaincode.sh')],
+      inputs: [this.configtx, ...this.consenters().map((node) => node.tlsCertificatePem ?? node.identitySecretName)],
       serviceAccountName: access.serviceAccountName,
     });
   }
@@ -246,6 +243,17 @@ export class Channel extends Construct implements IChannel {
       .map((chaincode) => chaincode.kubernetesName);
     const onChannel = `${LabelKeys.CHANNEL}=${this.kubernetesName}`;
     return kept.length === 0 ? onChannel : `${onChannel},${LabelKeys.CHAINCODE} notin (${kept.join(',')})`;
+  }
+
+  /**
+   * configtx.yaml beside each consenter's TLS certificate, read from the node's identity Secret
+   * (only that public key of it), so the channel config takes what the node serves in every mode.
+   */
+  private channelConfigVolume(configMapName: string): k8s.Volume {
+    return projectedVolume('channel-config', [
+      { source: 'configMap', name: configMapName, key: 'configtx.yaml', path: 'configtx.yaml' },
+      ...this.consenters().map((node) => ({ source: 'secret' as const, name: node.identitySecretName, key: IdentityKeys.TLS_CERT, path: consenterCertKey(node.name) })),
+    ]);
   }
 
   private addJoinJob(org: IPeerOrg): FabricJob {
@@ -263,7 +271,7 @@ export class Channel extends Construct implements IChannel {
         ...admin.env,
       },
       volumes: [...admin.volumes, ...orderers.volumes],
-      inputs: [org.certificateAuthorities.tlsCaPem, ...this._orderers.map((o) => o.certificateAuthorities.tlsCaPem)],
+      inputs: [org, ...this._orderers].map((each) => each.certificateAuthorities?.tlsCaPem ?? each.mspConfigMapName),
     });
   }
 }

@@ -182,14 +182,6 @@ export class FabricChart extends Chart {
   }
 
   /**
-   * A password for `purpose`, from the identity provider's secret: stable across synths.
-   * @internal
-   */
-  public _deriveSecret(purpose: string): string {
-    return this.identities.secret(purpose);
-  }
-
-  /**
    * Throws unless `construct`, given as `prop` of `owner`, belongs to this chart: a network's
    * Jobs, volumes and addresses all live in its own namespace.
    * @internal
@@ -236,9 +228,9 @@ function validateLabelValue(owner: string, network: string): void {
 }
 
 function checkIdentityProvider(owner: string, identities: unknown): IIdentityProvider {
-  const methods = ['certificateAuthorities', 'signingIdentity', 'tlsIdentity', 'secret'];
+  const methods = ['organization', 'identity', 'password'];
   if (typeof identities !== 'object' || identities === null || !methods.every((method) => typeof (identities as Record<string, unknown>)[method] === 'function')) {
-    throw new Error(`${owner}: identities must be an identity provider (IIdentityProvider, with ${methods.join(', ')}), got ${describeValue(identities)}. Pass new GeneratedIdentities({ seed }).`);
+    throw new Error(`${owner}: identities must be an identity provider (IIdentityProvider, with ${methods.join(', ')}), got ${describeValue(identities)}. Pass new GeneratedIdentities({ seed }) or new FabricCaIdentities().`);
   }
   return identities as IIdentityProvider;
 }

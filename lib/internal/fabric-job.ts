@@ -39,6 +39,11 @@ export interface FabricJobProps {
   readonly serviceAccountName?: string;
   /** Labels of the Job and its pod besides the component's. @default none */
   readonly labels?: Record<string, string>;
+  /**
+   * Programs the tools image lacks, copied by an init container from `image` (where `commands`
+   * are on the PATH) into `$BIN_DIR`. @default none
+   */
+  readonly binaries?: { readonly image: string; readonly commands: string[] };
 }
 
 /** Longest base name: with '-' and the 10-character spec hash, a Job name is a 63-character label. */
@@ -107,7 +112,6 @@ export class FabricJob extends Construct {
   public constructor(scope: Construct, id: string, props: FabricJobProps) {
     super(scope, id);
     const chart = FabricChart.find(this);
-    const scripts = ScriptLibrary.of(chart);
     const baseName = jobBaseName(props.baseName);
     chart._reserve('Job name', baseName, this, 'Two Jobs would do the same thing; remove the duplicate construct.');
     const labels = { ...componentLabels(props.component, props.organization), ...props.labels, 'hyperkube.io/step': props.script.replace(/\.sh$/, '') };
@@ -118,35 +122,7 @@ export class FabricJob extends Construct {
         activeDeadlineSeconds: 3600,
         // A script that meets a refusal no retry can fix exits with REFUSED_EXIT_CODE (common.sh).
         podFailurePolicy: { rules: [FAIL_JOB_WHEN_REFUSED] },
-        template: {
-          metadata: {
-            labels: { ...chart.labels, ...labels },
-            annotations: {
-              [Annotations.SCRIPTS]: scripts.digest(['common.sh', props.script]),
-              [Annotations.INPUTS]: createHash('sha256').update(JSON.stringify(props.inputs)).digest('hex').slice(0, 16),
-            },
-          },
-          spec: {
-            ...podDefaults(),
-            ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName, automountServiceAccountToken: true } : {}),
-            restartPolicy: 'Never',
-            containers: [{
-              name: 'run',
-              image: chart.toolsImage,
-              command: ['bash', `${SCRIPTS_MOUNT_PATH}/${props.script}`],
-              workingDir: JOB_WORK_DIR,
-              env: envList({ ...props.env, WORK_DIR: JOB_WORK_DIR }),
-              volumeMounts: [
-                { name: 'scripts', mountPath: SCRIPTS_MOUNT_PATH, readOnly: true },
-                { name: 'work', mountPath: JOB_WORK_DIR },
-                ...props.volumes.map((entry) => ({ name: entry.volume.name, mountPath: entry.mountPath, readOnly: true })),
-              ],
-              resources: resourceRequirements(`${props.baseName} Job`, {}, DefaultResources.JOB),
-              securityContext: containerSecurity(),
-            }],
-            volumes: [scripts.volume('scripts'), { name: 'work', emptyDir: {} }, ...props.volumes.map((entry) => entry.volume)],
-          },
-        },
+        template: fabricJobPod(chart, props, labels),
       },
     });
   }
@@ -155,4 +131,57 @@ export class FabricJob extends Construct {
   public get jobName(): string {
     return this.job.toJson().metadata.name;
   }
+}
+
+/** Where `FabricJobProps.binaries` land. */
+const JOB_BIN_DIR = `${JOB_WORK_DIR}/bin`;
+
+/**
+ * The pod template of a Job running `props.script` in the tools image: what a `FabricJob` runs,
+ * and what a CronJob of the same script runs on a schedule.
+ * @internal
+ */
+export function fabricJobPod(chart: FabricChart, props: FabricJobProps, labels: Record<string, string>): k8s.PodTemplateSpec {
+  const scripts = ScriptLibrary.of(chart);
+  const binaries = props.binaries;
+  const workMount = { name: 'work', mountPath: JOB_WORK_DIR };
+  return {
+    metadata: {
+      labels: { ...chart.labels, ...labels },
+      annotations: {
+        [Annotations.SCRIPTS]: scripts.digest(scripts.withSources(props.script)),
+        [Annotations.INPUTS]: createHash('sha256').update(JSON.stringify(props.inputs)).digest('hex').slice(0, 16),
+      },
+    },
+    spec: {
+      ...podDefaults(),
+      ...(props.serviceAccountName ? { serviceAccountName: props.serviceAccountName, automountServiceAccountToken: true } : {}),
+      restartPolicy: 'Never',
+      ...(binaries ? {
+        initContainers: [{
+          name: 'binaries',
+          image: binaries.image,
+          command: ['sh', '-c', `mkdir -p ${JOB_BIN_DIR} && for c in "$@"; do cp "$(command -v "$c")" ${JOB_BIN_DIR}/; done`, 'copy', ...binaries.commands],
+          volumeMounts: [workMount],
+          resources: resourceRequirements(`${props.baseName} Job`, {}, DefaultResources.JOB),
+          securityContext: containerSecurity(),
+        }],
+      } : {}),
+      containers: [{
+        name: 'run',
+        image: chart.toolsImage,
+        command: ['bash', `${SCRIPTS_MOUNT_PATH}/${props.script}`],
+        workingDir: JOB_WORK_DIR,
+        env: envList({ ...props.env, WORK_DIR: JOB_WORK_DIR, ...(binaries ? { BIN_DIR: JOB_BIN_DIR } : {}) }),
+        volumeMounts: [
+          { name: 'scripts', mountPath: SCRIPTS_MOUNT_PATH, readOnly: true },
+          workMount,
+          ...props.volumes.map((entry) => ({ name: entry.volume.name, mountPath: entry.mountPath, readOnly: true })),
+        ],
+        resources: resourceRequirements(`${props.baseName} Job`, {}, DefaultResources.JOB),
+        securityContext: containerSecurity(),
+      }],
+      volumes: [scripts.volume('scripts'), { name: 'work', emptyDir: {} }, ...props.volumes.map((entry) => entry.volume)],
+    },
+  };
 }

@@ -41,6 +41,9 @@ function shellFiles(dir: string): string[] {
 
 const SCRIPTS = libraryScripts();
 
+/** How a script sources another of the library. */
+const SOURCE_LINE = /^source "\$\(dirname "\$0"\)\/([\w.-]+)"$/gm;
+
 /**
  * The shell scripts Jobs and init containers run, published once per chart in one ConfigMap.
  * @internal
@@ -68,6 +71,22 @@ export class ScriptLibrary extends Construct {
       throw new Error(`Hyperkube has no script ${file}; this is a bug in Hyperkube.`);
     }
     return text;
+  }
+
+  /**
+   * `file` and every script it sources (`source "$(dirname "$0")/other.sh"`), at any depth: what
+   * a pod running `file` executes, so that a digest of them changes with any of them.
+   */
+  public withSources(file: string): string[] {
+    const found = [file];
+    for (let index = 0; index < found.length; index++) {
+      for (const match of this.script(found[index]).matchAll(SOURCE_LINE)) {
+        if (!found.includes(match[1])) {
+          found.push(match[1]);
+        }
+      }
+    }
+    return found;
   }
 
   /** A short digest of `files`, written into pod templates so that a script change rolls the pods. */

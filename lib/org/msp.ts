@@ -1,30 +1,32 @@
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import * as k8s from '../../imports/k8s';
+import { FabricChart } from '../core/fabric-chart';
 import { Component, componentLabels } from '../core/labels';
-import { opaqueSecret, ProjectedFile, projectedVolume } from '../core/workload';
-import { KeyPair, NodeRole } from '../identity/identity-provider';
+import { ProjectedFile, projectedVolume } from '../core/workload';
+import { IdentityKeys, IdentityRequest, NodeRole, ProvidedIdentity } from '../identity/identity-provider';
 import { JobVolume } from '../internal/fabric-job';
 import { IOrganization } from './organization';
+
+export { IdentityKeys };
 
 /** Keys of an organization's public MSP ConfigMap (`<org>-msp`). */
 export class MspKeys {
   public static readonly SIGNING_CA = 'ca.pem';
   public static readonly TLS_CA = 'tlsca.pem';
   public static readonly CONFIG = 'config.yaml';
+  /**
+   * `CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG` of the org's peers, `{"root_cert": <TLS CA>}`, when
+   * the TLS CA is known only in the cluster (written there with the MSP).
+   */
+  public static readonly CCAAS_BUILDER_CONFIG = 'ccaas-builder-config.json';
 
   private constructor() {}
 }
 
-/** Keys of every identity Secret (`<org>-admin`, `<org>-<user>`, `<node>-identity`). */
-export class IdentityKeys {
-  public static readonly CERT = 'cert.pem';
-  public static readonly KEY = 'key.pem';
-  public static readonly TLS_CERT = 'tls.crt';
-  public static readonly TLS_KEY = 'tls.key';
 
-  private constructor() {}
-}
+/** The `root_cert` of a chaincode package whose peers take their TLS CA from `MspKeys.CCAAS_BUILDER_CONFIG`. */
+export const CCAAS_ROOT_CERT_FROM_BUILDER_CONFIG = '{{.root_cert}}';
 
 /** Where an MSP folder's files sit, relative to the folder. */
 const MspLayout = {
@@ -113,11 +115,10 @@ function publicMspFiles(org: IOrganization): ProjectedFile[] {
   ];
 }
 
-/** Creates a Secret `secretName` with a signing identity of `org` and, when given, a TLS pair. */
-export function addIdentitySecret(scope: Construct, id: string, org: IOrganization, secretName: string, signing: KeyPair, tls?: KeyPair): void {
-  opaqueSecret(scope, id, secretName, {
-    [IdentityKeys.CERT]: signing.certificatePem,
-    [IdentityKeys.KEY]: signing.privateKeyPem,
-    ...(tls ? { [IdentityKeys.TLS_CERT]: tls.certificatePem, [IdentityKeys.TLS_KEY]: tls.privateKeyPem } : {}),
-  }, componentLabels(Component.IDENTITY, org.name));
+/**
+ * Has the chart's identity provider make identity `name` of `org` exist in Secret `secretName`:
+ * a signing identity with `role` when given, and a TLS pair for `tlsHosts` when given.
+ */
+export function provideIdentity(scope: Construct, org: IOrganization, request: Omit<IdentityRequest, 'org' | 'labels'>): ProvidedIdentity {
+  return FabricChart.find(scope).identities.identity(scope, { ...request, org, labels: componentLabels(Component.IDENTITY, org.name) });
 }

@@ -10,7 +10,7 @@ import {
   healthProbe, LEDGER_VOLUME, ledgerSize, resourceRequirements, ResourceSettings, singletonStatefulSet,
 } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
-import { addIdentitySecret, localMspVolume, tlsVolume } from './msp';
+import { localMspVolume, provideIdentity, tlsVolume } from './msp';
 import { IOrganization, Organization, OrganizationProps } from './organization';
 
 /** One consenter, as clients and channel configs address it. */
@@ -23,8 +23,13 @@ export interface IOrdererNode extends IConstruct {
   readonly address: string;
   /** `host:port` of the channel participation (osnadmin) endpoint. */
   readonly adminAddress: string;
-  /** Server TLS certificate; Raft writes it into the channel config, so it must stay stable. */
-  readonly tlsCertificatePem: string;
+  /**
+   * Server TLS certificate, when known at synth time. Raft writes it into the channel config and
+   * matches nodes by its public key, so renewals keep the key.
+   */
+  readonly tlsCertificatePem?: string;
+  /** Name of the Secret holding the node's identity and TLS pair (keys `IdentityKeys`). */
+  readonly identitySecretName: string;
 }
 
 /** An ordering organization, as channels see it. */
@@ -117,7 +122,7 @@ export class OrdererNode extends Construct implements IOrdererNode {
   public readonly host: string;
   public readonly address: string;
   public readonly adminAddress: string;
-  public readonly tlsCertificatePem: string;
+  public readonly tlsCertificatePem?: string;
   /** Name of the Secret holding the node's identity and TLS pair. */
   public readonly identitySecretName: string;
   private readonly org: Orderer;
@@ -135,11 +140,14 @@ export class OrdererNode extends Construct implements IOrdererNode {
     this.host = this.chart.fqdn(this.name);
     this.address = `${this.host}:${Ports.ORDERER}`;
     this.adminAddress = `${this.host}:${Ports.ORDERER_ADMIN}`;
-    const identities = this.chart.identities;
-    const tls = identities.tlsIdentity(org, this.name, [...this.chart.hosts(this.name), 'localhost']);
-    this.tlsCertificatePem = tls.certificatePem;
     this.identitySecretName = `${this.name}-identity`;
-    addIdentitySecret(this, 'identity', org, this.identitySecretName, identities.signingIdentity(org, this.name, NodeRole.ORDERER), tls);
+    this.tlsCertificatePem = provideIdentity(this, org, {
+      secretName: this.identitySecretName,
+      name: this.name,
+      role: NodeRole.ORDERER,
+      tlsHosts: [...this.chart.hosts(this.name), 'localhost'],
+      restarts: `statefulset/${this.name}`,
+    }).tlsCertificatePem;
     const selector = selectorLabels('fabric-orderer', this.name);
     const labels = componentLabels(Component.ORDERER, org.name);
     addService(this, 'service', { name: this.name, labels, selector, ports: ORDERER_PORTS, publishNotReadyAddresses: true });

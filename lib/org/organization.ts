@@ -5,7 +5,7 @@ import { validateDnsLabel, validateMspId } from '../core/naming';
 import { checkProps } from '../core/props';
 import { namedConfigMap } from '../core/workload';
 import { CertificateAuthorities, NodeRole } from '../identity/identity-provider';
-import { addIdentitySecret, MspKeys, nodeOuConfig } from './msp';
+import { MspKeys, nodeOuConfig, provideIdentity } from './msp';
 
 /** An organization of the network, as channels and chaincodes see it. */
 export interface IOrganization extends IConstruct {
@@ -13,8 +13,11 @@ export interface IOrganization extends IConstruct {
   readonly mspId: string;
   /** DNS-label name, the prefix of every object and host of the organization, for example `org1`. */
   readonly name: string;
-  /** The public CA certificates of the organization. */
-  readonly certificateAuthorities: CertificateAuthorities;
+  /**
+   * The public CA certificates of the organization, when known at synth time; `undefined` when
+   * they exist only in the cluster (a Fabric CA there issues them).
+   */
+  readonly certificateAuthorities?: CertificateAuthorities;
   /** Name of the ConfigMap holding the organization's public MSP (keys in `MspKeys`). */
   readonly mspConfigMapName: string;
   /** Name of the Secret holding the organization's admin identity and TLS client pair (keys in `IdentityKeys`). */
@@ -43,7 +46,8 @@ export interface OrganizationProps {
 export abstract class Organization extends Construct implements IOrganization {
   public readonly mspId: string;
   public readonly name: string;
-  public readonly certificateAuthorities: CertificateAuthorities;
+  public readonly certificateAuthorities?: CertificateAuthorities;
+  public readonly nodeOuConfig = nodeOuConfig();
   public readonly mspConfigMapName: string;
   public readonly adminSecretName: string;
   protected readonly chart: FabricChart;
@@ -57,19 +61,19 @@ export abstract class Organization extends Construct implements IOrganization {
     this.chart = FabricChart.find(this);
     this.chart._reserve('MSP ID', this.mspId, this, 'Every organization needs its own MSP ID.');
     this.chart._reserve('organization name', this.name, this, 'Give each organization a distinct name.');
-    this.certificateAuthorities = this.chart.identities.certificateAuthorities(this);
     this.mspConfigMapName = `${this.name}-msp`;
     this.adminSecretName = `${this.name}-admin`;
-    namedConfigMap(this, 'msp', {
-      metadata: { name: this.mspConfigMapName, labels: componentLabels(Component.MSP, this.name) },
-      data: {
-        [MspKeys.SIGNING_CA]: this.certificateAuthorities.signingCaPem,
-        [MspKeys.TLS_CA]: this.certificateAuthorities.tlsCaPem,
-        [MspKeys.CONFIG]: nodeOuConfig(),
-      },
-    });
-    const admin = this.chart.identities.signingIdentity(this, this.adminSecretName, NodeRole.ADMIN);
-    const adminTls = this.chart.identities.tlsIdentity(this, this.adminSecretName, [this.adminSecretName]);
-    addIdentitySecret(this, 'admin-identity', this, this.adminSecretName, admin, adminTls);
+    this.certificateAuthorities = this.chart.identities.organization(this);
+    if (this.certificateAuthorities) {
+      namedConfigMap(this, 'msp', {
+        metadata: { name: this.mspConfigMapName, labels: componentLabels(Component.MSP, this.name) },
+        data: {
+          [MspKeys.SIGNING_CA]: this.certificateAuthorities.signingCaPem,
+          [MspKeys.TLS_CA]: this.certificateAuthorities.tlsCaPem,
+          [MspKeys.CONFIG]: this.nodeOuConfig,
+        },
+      });
+    }
+    provideIdentity(this, this, { secretName: this.adminSecretName, name: this.adminSecretName, role: NodeRole.ADMIN, tlsHosts: [this.adminSecretName] });
   }
 }

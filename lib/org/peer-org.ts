@@ -4,7 +4,7 @@ import { validateCount, validateDnsLabel } from '../core/naming';
 import { optionalArray, rejectUnknownProps, requireInteger, requireString } from '../core/props';
 import { namedConfigMap } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
-import { addIdentitySecret } from './msp';
+import { provideIdentity } from './msp';
 import { IOrganization, Organization, OrganizationProps } from './organization';
 import { Peer, PeerSettings } from './peer';
 
@@ -78,7 +78,8 @@ export interface ConnectionProfileOrganization {
 /** A peer of a connection profile. */
 export interface ConnectionProfilePeer {
   readonly url: string;
-  readonly tlsCACerts: ConnectionProfilePem;
+  /** The TLS CA certificate; absent from `connectionProfile()` when it is known only in the cluster. */
+  readonly tlsCACerts?: ConnectionProfilePem;
   readonly grpcOptions: { [option: string]: string };
 }
 
@@ -119,10 +120,17 @@ export class PeerOrg extends Organization implements IPeerOrg {
       this.addUser(user);
     }
     this.connectionProfileConfigMapName = `${this.name}-connection-profile`;
-    namedConfigMap(this, 'connection-profile', {
-      metadata: { name: this.connectionProfileConfigMapName, labels: componentLabels(Component.CONNECTION_PROFILE, this.name) },
-      data: { 'connection.json': JSON.stringify(this.connectionProfile(), undefined, 2) + '\n' },
-    });
+    if (this.certificateAuthorities) {
+      namedConfigMap(this, 'connection-profile', {
+        metadata: { name: this.connectionProfileConfigMapName, labels: componentLabels(Component.CONNECTION_PROFILE, this.name) },
+        data: { 'connection.json': JSON.stringify(this.connectionProfile(), undefined, 2) + '\n' },
+      });
+    }
+  }
+
+  /** @internal The connection profile for a provider that knows the TLS CA only in the cluster. */
+  public connectionProfileTemplate(): { configMapName: string; profile: ConnectionProfile } {
+    return { configMapName: this.connectionProfileConfigMapName, profile: this.connectionProfile() };
   }
 
   /** The peers, in order (a copy). */
@@ -148,15 +156,14 @@ export class PeerOrg extends Organization implements IPeerOrg {
       throw new Error(`${owner}: user "${name}" is listed twice or clashes with the admin identity; give each user a distinct name other than "admin".`);
     }
     const user = { name, secretName: `${this.name}-${name}` };
-    const identity = this.chart.identities.signingIdentity(this, user.secretName, NodeRole.CLIENT);
-    addIdentitySecret(this, `user-${name}`, this, user.secretName, identity);
+    provideIdentity(this, this, { secretName: user.secretName, name: user.secretName, role: NodeRole.CLIENT });
     this._users.push(user);
     return user;
   }
 
   /** The connection profile for Fabric Gateway clients of this organization. */
   public connectionProfile(): ConnectionProfile {
-    const tlsCaPem = this.certificateAuthorities.tlsCaPem;
+    const tlsCaPem = this.certificateAuthorities?.tlsCaPem;
     return {
       name: `${this.chart.namespace}-${this.name}`,
       version: '1.0.0',
@@ -164,7 +171,7 @@ export class PeerOrg extends Organization implements IPeerOrg {
       organizations: { [this.mspId]: { mspid: this.mspId, peers: this._peers.map((peer) => peer.name) } },
       peers: Object.fromEntries(this._peers.map((peer) => [peer.name, {
         url: `grpcs://${peer.address}`,
-        tlsCACerts: { pem: tlsCaPem },
+        ...(tlsCaPem ? { tlsCACerts: { pem: tlsCaPem } } : {}),
         grpcOptions: { 'ssl-target-name-override': peer.host, 'hostnameOverride': peer.host },
       }])),
     };

@@ -7,11 +7,11 @@ import { peerName, Ports } from '../core/naming';
 import { requireEnum } from '../core/props';
 import {
   addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe,
-  LEDGER_VOLUME, ledgerSize, opaqueSecret, resourceRequirements, ResourceSettings, singletonStatefulSet,
+  LEDGER_VOLUME, ledgerSize, resourceRequirements, ResourceSettings, singletonStatefulSet,
 } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
 import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from '../internal/script-library';
-import { addIdentitySecret, localMspVolume, tlsVolume } from './msp';
+import { localMspVolume, MspKeys, provideIdentity, tlsVolume } from './msp';
 import type { IPeer, PeerOrg } from './peer-org';
 
 /** The world-state database of the peers. */
@@ -91,10 +91,13 @@ export class Peer extends Construct implements IPeer {
     this.address = `${this.host}:${Ports.PEER}`;
     this.chart._reserve('Service name', this.name, this, 'Rename one of the organizations so their peer names differ.');
     this.identitySecretName = `${this.name}-identity`;
-    const identities = this.chart.identities;
-    addIdentitySecret(this, 'identity', org, this.identitySecretName,
-      identities.signingIdentity(org, this.name, NodeRole.PEER),
-      identities.tlsIdentity(org, this.name, [...this.chart.hosts(this.name), 'localhost']));
+    provideIdentity(this, org, {
+      secretName: this.identitySecretName,
+      name: this.name,
+      role: NodeRole.PEER,
+      tlsHosts: [...this.chart.hosts(this.name), 'localhost'],
+      restarts: `statefulset/${this.name}`,
+    });
     const selector = selectorLabels('fabric-peer', this.name);
     const labels = componentLabels(Component.PEER, org.name);
     addService(this, 'service', { name: this.name, labels, selector, ports: PEER_PORTS, publishNotReadyAddresses: true });
@@ -147,6 +150,10 @@ export class Peer extends Construct implements IPeer {
         { name: 'CORE_LEDGER_STATE_COUCHDBCONFIG_PASSWORD', valueFrom: { secretKeyRef: { name: couchDb, key: 'password' } } },
       );
     }
+    if (!this.org.certificateAuthorities) {
+      // The TLS CA exists only in the cluster: chaincode packages leave root_cert to the builder.
+      env.push({ name: 'CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG', valueFrom: { configMapKeyRef: { name: this.org.mspConfigMapName, key: MspKeys.CCAAS_BUILDER_CONFIG } } });
+    }
     return {
       name: 'peer',
       image: this.chart.peerImage,
@@ -168,7 +175,7 @@ export class Peer extends Construct implements IPeer {
 
   private addCouchDbCredentials(labels: Record<string, string>): string {
     const secretName = `${this.name}-couchdb`;
-    opaqueSecret(this, 'couchdb', secretName, { username: 'admin', password: this.chart._deriveSecret(`couchdb/${this.name}`) }, labels);
+    this.chart.identities.password(this, { secretName, username: 'admin', purpose: `couchdb/${this.name}`, labels });
     return secretName;
   }
 

@@ -106,7 +106,7 @@ describe('charts of one app', () => {
 
 describe('chart props from plain JavaScript', () => {
   test.each([
-    ['identities as a seed string', { identities: 'my-secret-seed-0123' }, 'FabricChart net: identities must be an identity provider (IIdentityProvider, with certificateAuthorities, signingIdentity, tlsIdentity, secret), got "my-secret-seed-0123". Pass new GeneratedIdentities({ seed }).'],
+    ['identities as a seed string', { identities: 'my-secret-seed-0123' }, 'FabricChart net: identities must be an identity provider (IIdentityProvider, with organization, identity, password), got "my-secret-seed-0123". Pass new GeneratedIdentities({ seed }) or new FabricCaIdentities().'],
     ['images as a string', { images: 'hyperledger/fabric-peer:2.5.9' }, 'FabricChart net: images must be an object, got "hyperledger/fabric-peer:2.5.9".'],
     ['a numeric image', { images: { peer: 2 } }, 'FabricChart net: images.peer must be a string, got number 2.'],
     ['a numeric Fabric version', { fabricVersion: 2.5 }, 'FabricChart net: fabricVersion must be a string, got number 2.5. Write it like "2.5.9".'],

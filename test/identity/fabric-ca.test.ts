@@ -24,8 +24,10 @@ describe('FabricCa', () => {
     expect(container.volumeMounts).toContainEqual({ name: 'ledger', mountPath: '/var/hyperledger/fabric-ca-server' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/cainfo', port: 7054, scheme: 'HTTPS' });
     const env = envOf(container);
-    expect(env.CA_HOSTS.split(',')).toEqual(expect.arrayContaining(['org1-ca', 'org1-ca.fabric.svc.cluster.local', 'localhost']));
+    expect(ca.hosts).toEqual(expect.arrayContaining(['org1-ca', 'org1-ca.fabric.svc.cluster.local', 'localhost']));
     expect([env.CA_NAME, env.TLS_CA_NAME]).toEqual([FabricCa.SIGNING_CA_NAME, FabricCa.TLS_CA_NAME]);
+    expect(env.CERTIFICATE_LIFETIME).toBe('31536000s');
+    expect(podSpec(statefulSet).volumes).toContainEqual({ name: 'tls', secret: { secretName: 'org1-ca-tls' } });
   });
 
   test('GIVEN the bootstrap admin WHEN synthesized THEN its credentials come from the named Secret, which the manifests do not hold', () => {

@@ -71,11 +71,12 @@ describe('Job names', () => {
     expect(patched.channel.reconcileJobName).toBe(changed[0]);
   });
 
-  test('GIVEN a Job WHEN its pod template is read THEN it carries the digest of the scripts it runs, so a script change renames it', () => {
+  test('GIVEN a Job WHEN its pod template is read THEN it carries the digest of the scripts it runs and sources, so a change to any renames it', () => {
     const job = ofKind(synthTestNetwork().objects, 'Job').find((candidate) => candidate.metadata.name.startsWith('mychannel-reconcile-'))!;
     const scripts = libraryScripts();
     const expected = createHash('sha256');
-    for (const file of ['common.sh', 'reconcile-channel.sh']) {
+    // reconcile-channel.sh sources common.sh, channel-config.sh, kube-api.sh and chaincode.sh, in that order.
+    for (const file of ['reconcile-channel.sh', 'common.sh', 'channel-config.sh', 'kube-api.sh', 'chaincode.sh']) {
       expected.update(file).update('\u0000').update(scripts[file]).update('\u0000');
     }
     expect(job.spec.template.metadata.annotations['hyperkube.io/scripts-digest']).toBe(expected.digest('hex').slice(0, 16));

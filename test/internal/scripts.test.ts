@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { Testing } from 'cdk8s';
-import { FabricCa } from '../../lib';
+import { TestNetwork } from '../../apps/test-network/network';
+import { FabricCaIdentities } from '../../lib';
 import { libraryScripts } from '../../lib/internal/script-library';
-import { KubeObject, podSpec, synthMultiOrg, synthTestNetwork, testChart } from '../util';
+import { KubeObject, podSpec, synthMultiOrg, synthTestNetwork } from '../util';
 import { scriptFolder } from './script-runner';
 
 const scripts = Object.keys(libraryScripts());
@@ -12,11 +13,11 @@ const hasShellcheck = !spawnSync('shellcheck', ['--version']).error;
 const lintEach = hasShellcheck ? test.each(scripts) : test.skip.each(scripts);
 
 describe('the script library', () => {
-  test('GIVEN both apps and a Fabric CA WHEN the scripts their pods run and source are listed THEN the library has exactly those, none missing or dead', () => {
+  test('GIVEN both apps and the reference network in Fabric CA mode WHEN the scripts their pods run and source are listed THEN the library has exactly those, none missing or dead', () => {
     const library = libraryScripts();
-    const caChart = testChart();
-    new FabricCa(caChart, 'ca', { org: { mspId: 'Org1MSP', name: 'org1' } });
+    const caChart = new TestNetwork(Testing.app(), 'ca', { identities: new FabricCaIdentities() });
     const pods = [...synthTestNetwork().objects, ...synthMultiOrg().objects, ...Testing.synth(caChart) as KubeObject[]]
+      .flatMap((object) => (object.kind === 'CronJob' ? [object.spec.jobTemplate] : [object]))
       .filter((object) => object.spec?.template?.spec);
     const commands = pods.flatMap((object) => [...podSpec(object).containers, ...(podSpec(object).initContainers ?? [])])
       .flatMap((container: any) => container.command ?? []).filter((word: string) => word.startsWith('/var/hyperledger/scripts/'))

@@ -16,6 +16,8 @@
 #      CC_SERVER_REPLICAS (the package's server), CC_RETIRE_SELECTOR (the org's servers of it).
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
+# shellcheck source=kube-api.sh
+source "$(dirname "$0")/kube-api.sh"
 # shellcheck source=chaincode.sh
 source "$(dirname "$0")/chaincode.sh"
 

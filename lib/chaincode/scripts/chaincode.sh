@@ -395,33 +395,9 @@ cc_describe_change() {
 # through the Kubernetes API whether a server is ready before approving the package that points
 # at it, and delete a server once no peer uses its package, with the pod's service account
 # (hyperkube-chaincode-jobs: get, list and delete Deployments, list and delete Services, list Pods).
-KUBE_ACCOUNT_DIR="${KUBE_ACCOUNT_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}"
-
-# kube_api METHOD PATH [CURL ARG...]: calls the API server with the service account's token; the
-# body goes to CC_OUT. Returns 1, with CC_REASON, when it does not answer with a 2xx status.
-kube_api() {
-  local method=$1 path=$2 host=${KUBERNETES_SERVICE_HOST:-} status
-  shift 2
-  if [[ -z "${host}" || ! -r "${KUBE_ACCOUNT_DIR}/token" ]]; then
-    CC_REASON="this pod has no Kubernetes API access (KUBERNETES_SERVICE_HOST or ${KUBE_ACCOUNT_DIR}/token missing); run the Job with its service account"
-    return 1
-  fi
-  [[ "${host}" == *:* ]] && host="[${host}]"
-  if ! status=$(curl -sS -o "${CC_OUT}" -w '%{http_code}' --max-time 10 -X "${method}" \
-    --cacert "${KUBE_ACCOUNT_DIR}/ca.crt" -H "Authorization: Bearer $(cat "${KUBE_ACCOUNT_DIR}/token")" \
-    "https://${host}:${KUBERNETES_SERVICE_PORT:-443}${path}" "$@" 2>"${CC_ERR}"); then
-    CC_REASON="the Kubernetes API did not answer: $(cc_reason_of "${CC_ERR}")"
-    return 1
-  fi
-  if [[ "${status}" != 2?? ]]; then
-    CC_REASON="the Kubernetes API answered ${status} to ${method} ${path}: $(jq -r '.message // empty' "${CC_OUT}" 2>/dev/null || true)"
-    return 1
-  fi
-}
-
-# kube_namespace: the pod's namespace.
-kube_namespace() {
-  cat "${KUBE_ACCOUNT_DIR}/namespace"
+# cc_kube_api METHOD PATH [CURL ARG...]: kube_api, with its reason in CC_REASON.
+cc_kube_api() {
+  kube_api "$@" || { CC_REASON=${KUBE_REASON}; return 1; }
 }
 
 # Reasons a server's container waits that no wait of this Job fixes; SERVER_STUCK_ATTEMPTS passes
@@ -437,21 +413,21 @@ cc_server_ready() {
   if ((${CC_SERVER_REPLICAS:-1} == 0)); then
     return 0
   fi
-  kube_api GET "/apis/apps/v1/namespaces/$(kube_namespace)/deployments/${CC_SERVER}" || return 1
+  cc_kube_api GET "/apis/apps/v1/namespaces/$(kube_namespace)/deployments/${CC_SERVER}" || return 1
   local ready waiting
-  ready=$(jq -r '.status.readyReplicas // 0' "${CC_OUT}")
+  ready=$(jq -r '.status.readyReplicas // 0' "${KUBE_OUT}")
   if ((ready >= 1)); then
     CC_SERVER_STUCK=0
     return 0
   fi
   local not_ready="chaincode server ${CC_SERVER} has no ready pod yet (${ready} of ${CC_SERVER_REPLICAS} ready)"
-  if ! kube_api GET "/api/v1/namespaces/$(kube_namespace)/pods" -G --data-urlencode "labelSelector=app.kubernetes.io/instance=${CC_SERVER}"; then
+  if ! cc_kube_api GET "/api/v1/namespaces/$(kube_namespace)/pods" -G --data-urlencode "labelSelector=app.kubernetes.io/instance=${CC_SERVER}"; then
     CC_REASON="${not_ready} (its pods unknown: ${CC_REASON})"
     return 1
   fi
   CC_REASON=${not_ready}
   waiting=$(jq -r '[.items[] | .metadata.name as $pod | .status.containerStatuses[]?.state.waiting // empty
-    | "pod \($pod) waits: \(.reason)\(if .message then ": " + .message else "" end)"] | join("; ")' "${CC_OUT}")
+    | "pod \($pod) waits: \(.reason)\(if .message then ": " + .message else "" end)"] | join("; ")' "${KUBE_OUT}")
   if [[ -z "${waiting}" ]]; then
     CC_SERVER_STUCK=0
     return 1
@@ -474,10 +450,10 @@ cc_retire_pass() {
   local selector=$1 why=$2 namespace collection name names
   namespace=$(kube_namespace)
   for collection in "/apis/apps/v1/namespaces/${namespace}/deployments" "/api/v1/namespaces/${namespace}/services"; do
-    kube_api GET "${collection}" -G --data-urlencode "labelSelector=${selector}" || return 1
-    names=$(jq -r '.items[].metadata.name' "${CC_OUT}")
+    cc_kube_api GET "${collection}" -G --data-urlencode "labelSelector=${selector}" || return 1
+    names=$(jq -r '.items[].metadata.name' "${KUBE_OUT}")
     for name in ${names}; do
-      if ! kube_api DELETE "${collection}/${name}" -H 'Content-Type: application/json' -d '{"propagationPolicy":"Background"}' \
+      if ! cc_kube_api DELETE "${collection}/${name}" -H 'Content-Type: application/json' -d '{"propagationPolicy":"Background"}' \
         && [[ "${CC_REASON}" != *"answered 404"* ]]; then
         return 1
       fi

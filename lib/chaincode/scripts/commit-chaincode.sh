@@ -10,6 +10,8 @@
 #      (the servers of organizations that no longer run the chaincode, deleted once it is committed).
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
+# shellcheck source=kube-api.sh
+source "$(dirname "$0")/kube-api.sh"
 # shellcheck source=chaincode.sh
 source "$(dirname "$0")/chaincode.sh"
 

@@ -14,6 +14,8 @@
 source "$(dirname "$0")/common.sh"
 # shellcheck source=channel-config.sh
 source "$(dirname "$0")/channel-config.sh"
+# shellcheck source=kube-api.sh
+source "$(dirname "$0")/kube-api.sh"
 # shellcheck source=chaincode.sh
 source "$(dirname "$0")/chaincode.sh"
 

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { FabricChart } from '../../core/fabric-chart';
@@ -22,6 +23,17 @@ export interface FabricCaProps {
    */
   readonly adminSecretName?: string;
   /**
+   * Name of a Secret with the CA endpoint's TLS pair (`tls.crt`, `tls.key`). `FabricCaIdentities`
+   * makes it in the cluster; whoever enrolls trusts `tls.crt`.
+   * @default `<org>-ca-tls`
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * Lifetime of the certificates the CA issues (whole seconds).
+   * @default Duration.days(365)
+   */
+  readonly certificateLifetime?: Duration;
+  /**
    * Size of the volume holding the CAs' keys, certificates and registrations.
    * @default '1Gi'
    */
@@ -34,10 +46,14 @@ export interface FabricCaProps {
 }
 
 /** Every prop of `FabricCa`, so that a misspelt one is refused (the compiler keeps the list whole). */
-const FABRIC_CA_PROPS: Record<keyof FabricCaProps, true> = { org: true, adminSecretName: true, storage: true, resources: true };
+const FABRIC_CA_PROPS: Record<keyof FabricCaProps, true> = {
+  org: true, adminSecretName: true, tlsSecretName: true, certificateLifetime: true, storage: true, resources: true,
+};
 
 /** Where the CA server keeps its state: the pod's volume. */
 const CA_HOME = '/var/hyperledger/fabric-ca-server';
+/** Where the CA server finds its endpoint's TLS pair. */
+const CA_TLS_DIR = '/var/hyperledger/fabric-ca-tls';
 const CA_SCRIPT = 'ca-server.sh';
 
 /**
@@ -59,8 +75,12 @@ export class FabricCa extends Construct {
   public readonly org: OrgScope;
   /** The Secret with the bootstrap admin's `username` and `password`. */
   public readonly adminSecretName: string;
+  /** The Secret with the endpoint's TLS pair. */
+  public readonly tlsSecretName: string;
   /** `https://<service FQDN>:7054`, the URL clients enroll at. */
   public readonly url: string;
+  /** Every name the CA's endpoint answers to; its TLS certificate holds them all. */
+  public readonly hosts: string[];
 
   public constructor(scope: Construct, id: string, props: FabricCaProps) {
     super(scope, id);
@@ -73,7 +93,10 @@ export class FabricCa extends Construct {
     this.org = checkOrg(owner, props.org);
     this.name = `${this.org.name}-ca`;
     this.adminSecretName = validateDnsLabel(owner, 'adminSecretName', props.adminSecretName ?? `${this.org.name}-ca-admin`, 253);
+    this.tlsSecretName = validateDnsLabel(owner, 'tlsSecretName', props.tlsSecretName ?? `${this.org.name}-ca-tls`, 253);
     this.url = `https://${chart.fqdn(this.name)}:${Ports.CA}`;
+    this.hosts = [...chart.hosts(this.name), 'localhost'];
+    const lifetime = checkLifetime(owner, props.certificateLifetime ?? Duration.days(365));
     chart._reserve('Service name', this.name, this, 'Each organization runs one Fabric CA.');
     const labels = componentLabels(Component.CA, this.org.name);
     const selector = selectorLabels('fabric-ca', this.name);
@@ -98,8 +121,9 @@ export class FabricCa extends Construct {
               CA_CN: `${this.org.name}-ca`,
               TLS_CA_NAME: FabricCa.TLS_CA_NAME,
               TLS_CA_CN: `${this.org.name}-tlsca`,
-              CA_HOSTS: [...chart.hosts(this.name), 'localhost'].join(','),
               CA_PORT: String(Ports.CA),
+              CA_TLS_DIR,
+              CERTIFICATE_LIFETIME: `${lifetime}s`,
             }),
             { name: 'BOOTSTRAP_USER', valueFrom: secretEnv('username') },
             { name: 'BOOTSTRAP_PASSWORD', valueFrom: secretEnv('password') },
@@ -108,6 +132,7 @@ export class FabricCa extends Construct {
           volumeMounts: [
             { name: LEDGER_VOLUME, mountPath: CA_HOME },
             { name: 'scripts', mountPath: SCRIPTS_MOUNT_PATH, readOnly: true },
+            { name: 'tls', mountPath: CA_TLS_DIR, readOnly: true },
           ],
           resources: resourceRequirements(owner, props.resources, DefaultResources.CA),
           readinessProbe: {
@@ -117,7 +142,7 @@ export class FabricCa extends Construct {
           },
           securityContext: containerSecurity(),
         }],
-        volumes: [scripts.volume('scripts')],
+        volumes: [scripts.volume('scripts'), { name: 'tls', secret: { secretName: this.tlsSecretName } }],
       },
     }, { size: ledgerSize(owner, props.storage), storageClassName: chart.storageClassName });
   }
@@ -129,4 +154,13 @@ function checkOrg(owner: string, value: unknown): OrgScope {
     throw new Error(`${owner}: org is ${describeValue(value)}, not an organization. Pass a PeerOrg or an Orderer (or { mspId, name }).`);
   }
   return value as OrgScope;
+}
+
+/** `value`, given as the certificate lifetime of `owner`, in whole seconds of at least a minute. */
+function checkLifetime(owner: string, value: unknown): number {
+  const seconds = value instanceof Duration ? value.toSeconds() : NaN;
+  if (!Number.isInteger(seconds) || seconds < 60) {
+    throw new Error(`${owner}: certificateLifetime is ${describeValue(value)}; give a Duration of whole seconds, at least Duration.minutes(1) (for example Duration.days(365)).`);
+  }
+  return seconds;
 }

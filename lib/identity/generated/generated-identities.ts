@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { Construct } from 'constructs';
 import { describeValue, optionalRecord } from '../../core/props';
-import { CertificateAuthorities, IIdentityProvider, KeyPair, NodeRole, OrgScope } from '../identity-provider';
+import { opaqueSecret } from '../../core/workload';
+import {
+  CertificateAuthorities, IdentityKeys, IdentityRequest, IIdentityProvider, KeyPair, NodeRole, OrganizationIdentity, OrgScope,
+  PasswordRequest, ProvidedIdentity,
+} from '../identity-provider';
 import { CertificateValidity, DeterministicKey, IssuedCertificate, issueCertificate } from './x509';
 
 /**
@@ -72,6 +77,25 @@ export class GeneratedIdentities implements IIdentityProvider {
     }
   }
 
+  public organization(org: OrganizationIdentity): CertificateAuthorities {
+    return this.certificateAuthorities(org);
+  }
+
+  public identity(scope: Construct, request: IdentityRequest): ProvidedIdentity {
+    const signing = request.role ? this.signingIdentity(request.org, request.name, request.role) : undefined;
+    const tls = request.tlsHosts ? this.tlsIdentity(request.org, request.name, request.tlsHosts) : undefined;
+    opaqueSecret(scope, `secret-${request.secretName}`, request.secretName, {
+      ...(signing ? { [IdentityKeys.CERT]: signing.certificatePem, [IdentityKeys.KEY]: signing.privateKeyPem } : {}),
+      ...(tls ? { [IdentityKeys.TLS_CERT]: tls.certificatePem, [IdentityKeys.TLS_KEY]: tls.privateKeyPem } : {}),
+    }, request.labels);
+    return { tlsCertificatePem: tls?.certificatePem };
+  }
+
+  public password(scope: Construct, request: PasswordRequest): void {
+    opaqueSecret(scope, `secret-${request.secretName}`, request.secretName, { username: request.username, password: this.secret(request.purpose) }, request.labels);
+  }
+
+  /** A secret that is not a key, for example a database password, for `purpose`: stable across synths. */
   public secret(purpose: string): string {
     return createHmac('sha256', this.seed).update(`hyperkube/secret/${purpose}`).digest('base64url').slice(0, 32);
   }

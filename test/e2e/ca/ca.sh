@@ -1,60 +1,100 @@
 #!/usr/bin/env bash
 # shellcheck shell=bash
-# The CA scenario, sourced by run.sh: Org1's Fabric CA (FabricCa) in namespace fabric-ca. The
-# bootstrap admin Secret is created with kubectl, as the README tells users; the manifests hold
-# no key and no password. A client enrolls through the Service's DNS name over TLS with both the
-# signing CA and the TLS CA; the CA pod is deleted and comes back with the same CA certificates,
-# and the admin enrolls again.
-# Uses run.sh's kc, log, die, timing, since and drop_namespace.
+# The CA scenario, sourced by run.sh: the reference network in Fabric CA mode (FabricCaIdentities)
+# in namespace fabric-ca. Each organization's CA runs in the cluster and its enroll Job writes every
+# identity into the Secrets the pods mount; the manifests hold no key, no password and no Secret.
+# Checks: the network comes up and passes the client scenario with identities read from the
+# cluster; a re-apply changes nothing; deleting a CA pod keeps its CAs; certificates issued with a
+# short lifetime are renewed by the CronJob with the same keys, the nodes restart on them, and the
+# channel keeps committing.
+# Uses run.sh's kc, log, die, timing, since, wait_for_jobs, client_scenario, reapply_changes_nothing
+# and drop_namespace.
 
 CA_NS=fabric-ca
 CA_DIR="${STATE_ROOT}/ca"
-CA_POD=org1-ca-0
 CA_HOME=/var/hyperledger/fabric-ca-server
-CA_URL_HOST="org1-ca.${CA_NS}.svc.${CLUSTER_DOMAIN}:7054"
+# Short enough to see a renewal within the scenario: renewed after two thirds (4 minutes).
+CA_LIFETIME_MINUTES=${E2E_CA_LIFETIME_MINUTES:-6}
 
-# ca_enroll CANAME MSPDIR: enrolls the bootstrap admin with CANAME from inside the CA pod, through
-# the Service's DNS name (so DNS, the Service and the TLS certificate's names are all on the path).
-ca_enroll() {
-  kc -n "${CA_NS}" exec "${CA_POD}" -- sh -c \
-    "fabric-ca-client enroll -u \"https://\${BOOTSTRAP_USER}:\${BOOTSTRAP_PASSWORD}@${CA_URL_HOST}\" --caname $1 \
-       --tls.certfiles ${CA_HOME}/ca-cert.pem -M $2 $3 >/dev/null 2>&1 && cat $2/signcerts/cert.pem"
-}
-
-# ca_fingerprints: the SHA-256 fingerprints of the signing and TLS CA certificates.
+# ca_fingerprints ORG: the SHA-256 fingerprints of ORG's signing and TLS CA certificates.
 ca_fingerprints() {
-  kc -n "${CA_NS}" exec "${CA_POD}" -- cat "${CA_HOME}/ca-cert.pem" | openssl x509 -noout -fingerprint -sha256
-  kc -n "${CA_NS}" exec "${CA_POD}" -- cat "${CA_HOME}/tlsca/ca-cert.pem" | openssl x509 -noout -fingerprint -sha256
+  kc -n "${CA_NS}" exec "$1-ca-0" -- cat "${CA_HOME}/ca-cert.pem" | openssl x509 -noout -fingerprint -sha256
+  kc -n "${CA_NS}" exec "$1-ca-0" -- cat "${CA_HOME}/tlsca/ca-cert.pem" | openssl x509 -noout -fingerprint -sha256
 }
 
-for old in fabric-faults fabric-multi; do drop_namespace "${old}"; done
+# secret_field SECRET KEY: a key of a Secret of the CA namespace, decoded.
+secret_field() {
+  kc -n "${CA_NS}" get secret "$1" -o json | jq -r --arg key "$2" '.data[$key]' | base64 -d
+}
+
+# public_key_of PEM_CERT: the certificate's public key, to compare keys across renewals.
+public_key_of() {
+  openssl x509 -noout -pubkey <<<"$1"
+}
+
+# export_client_objects DIR: what an application of Org1 and Org2 needs, read from the cluster (the
+# connection profiles and user Secrets the enroll Jobs wrote), as the client reads a dist folder.
+export_client_objects() {
+  mkdir -p "$1"
+  kc -n "${CA_NS}" get configmap/org1-connection-profile configmap/org2-connection-profile secret/org1-user1 secret/org2-user1 -o json \
+    | jq -c '.items[]' | sed 's/^/---\n/' >"$1/cluster-objects.yaml"
+}
+
+for old in fabric-faults fabric-multi "${CA_NS}"; do drop_namespace "${old}"; done
 rm -rf "${CA_DIR}"
-( cd "${REPO}" && CA_OUTDIR="${CA_DIR}/dist" npx --no-install ts-node --transpile-only test/e2e/ca/main.ts )
+( cd "${REPO}" && CA_OUTDIR="${CA_DIR}/dist" CA_LIFETIME_MINUTES="${CA_LIFETIME_MINUTES}" CA_RENEWAL_SCHEDULE='* * * * *' \
+    npx --no-install ts-node --transpile-only test/e2e/ca/main.ts )
 ! grep -l 'PRIVATE KEY' "${CA_DIR}"/dist/*.yaml || die "ca: the manifests hold a private key"
 ! grep -q '^kind: Secret$' "${CA_DIR}"/dist/*.yaml || die "ca: the manifests hold a Secret"
+log "ca: dist/ holds no private key and no Secret ($(grep -c '^kind:' "${CA_DIR}"/dist/*.yaml) objects)"
 
+saved_ns=${NS}
+NS=${CA_NS}
+t_apply=$(date +%s)
+kc apply -R -f "${CA_DIR}/dist" >/dev/null
+wait_for_jobs "${t_apply}"
+timing "ca: apply -> all Jobs complete (CAs up, identities enrolled, channel, chaincode)" "$(since "${t_apply}")"
+grep -rq "$(secret_field org1-ca-admin password)" "${CA_DIR}/dist" && die "ca: the CA admin's password reached the manifests"
+issuer=$(secret_field org1-peer0-identity cert.pem | openssl x509 -noout -issuer)
+tls_issuer=$(secret_field org1-peer0-identity tls.crt | openssl x509 -noout -issuer)
+[[ "${issuer}" == *"CN = org1-ca"* && "${tls_issuer}" == *"CN = org1-tlsca"* ]] \
+  || die "ca: org1-peer0's certificates come from ${issuer} and ${tls_issuer}, not org1-ca and org1-tlsca"
+log "ca: org1-peer0 enrolled in the cluster: signing certificate ${issuer}, TLS certificate ${tls_issuer}"
+
+export_client_objects "${CA_DIR}/cluster"
+t_client=$(date +%s)
+client_scenario "${CA_DIR}/cluster" "${CA_DIR}/client.log" || die "ca: client scenario failed"
+timing "ca: client scenario" "$(since "${t_client}")"
+reapply_changes_nothing "${CA_DIR}/dist"
+
+before=$(ca_fingerprints org1)
 t=$(date +%s)
-kc apply -f "${CA_DIR}/dist" >/dev/null
-password=$(openssl rand -hex 16)
-kc -n "${CA_NS}" create secret generic org1-ca-admin --from-literal=username=admin --from-literal="password=${password}" >/dev/null
-grep -rq "${password}" "${CA_DIR}/dist" && die "ca: the password reached the manifests"
-kc -n "${CA_NS}" wait --for=condition=Ready "pod/${CA_POD}" --timeout=180s >/dev/null || die "ca: ${CA_POD} not ready within 180s"
-timing "ca: apply -> CA ready" "$(since "${t}")"
-
-signing=$(ca_enroll ca /tmp/admin-msp "") || die "ca: the admin could not enroll with the signing CA"
-tls=$(ca_enroll tlsca /tmp/admin-tls "--enrollment.profile tls --csr.hosts admin.org1") || die "ca: the admin could not enroll with the TLS CA"
-issuer_signing=$(openssl x509 -noout -issuer <<<"${signing}")
-issuer_tls=$(openssl x509 -noout -issuer <<<"${tls}")
-[[ "${issuer_signing}" == *"CN = org1-ca"* ]] || die "ca: the enrolled certificate's issuer is ${issuer_signing}, not org1-ca"
-[[ "${issuer_tls}" == *"CN = org1-tlsca"* ]] || die "ca: the TLS certificate's issuer is ${issuer_tls}, not org1-tlsca"
-log "ca: admin enrolled over TLS at https://${CA_URL_HOST}: signing certificate ${issuer_signing}; TLS certificate ${issuer_tls}"
-
-before=$(ca_fingerprints)
-t=$(date +%s)
-kc -n "${CA_NS}" delete pod "${CA_POD}" --wait=true >/dev/null
-kc -n "${CA_NS}" wait --for=condition=Ready "pod/${CA_POD}" --timeout=180s >/dev/null || die "ca: ${CA_POD} not ready again within 180s"
-timing "ca: pod deleted -> ready again" "$(since "${t}")"
-after=$(ca_fingerprints)
+kc -n "${CA_NS}" delete pod org1-ca-0 --wait=true >/dev/null
+kc -n "${CA_NS}" wait --for=condition=Ready pod/org1-ca-0 --timeout=180s >/dev/null || die "ca: org1-ca-0 not ready again within 180s"
+timing "ca: CA pod deleted -> ready again" "$(since "${t}")"
+after=$(ca_fingerprints org1)
 [[ "${after}" == "${before}" ]] || die "ca: the CA certificates changed when the pod was replaced: ${before//$'\n'/ } -> ${after//$'\n'/ }"
-ca_enroll ca /tmp/admin-msp-2 "" >/dev/null || die "ca: the admin could not enroll after the pod was replaced"
-log "ca: the new pod kept both CAs (${after//$'\n'/; }) and the admin enrolls again"
+log "ca: the new CA pod kept both CAs (${after//$'\n'/; })"
+
+# Renewal: the renew CronJobs run every minute and re-enroll what is past two thirds of its lifetime.
+old_cert=$(secret_field orderer-node0-identity tls.crt)
+old_serial=$(openssl x509 -noout -serial <<<"${old_cert}")
+t=$(date +%s)
+deadline=$(( t_apply + CA_LIFETIME_MINUTES * 60 ))
+until [[ "$(openssl x509 -noout -serial <<<"$(secret_field orderer-node0-identity tls.crt)")" != "${old_serial}" ]]; do
+  (( $(date +%s) < deadline )) || die "ca: orderer-node0's TLS certificate was not renewed before it expired ($(openssl x509 -noout -enddate <<<"${old_cert}"))"
+  sleep 5
+done
+new_cert=$(secret_field orderer-node0-identity tls.crt)
+[[ "$(public_key_of "${new_cert}")" == "$(public_key_of "${old_cert}")" ]] || die "ca: the renewed TLS certificate of orderer-node0 has a new key"
+log "ca: orderer-node0's TLS certificate renewed with the same key: $(openssl x509 -noout -serial -enddate <<<"${new_cert}" | tr '\n' ' ')"
+kc -n "${CA_NS}" logs -l hyperkube.io/step=renew-identities --tail=-1 --prefix 2>/dev/null | grep -E 'renewed|restarted' | head -20 || true
+kc -n "${CA_NS}" rollout status statefulset/orderer-node0 statefulset/org1-peer0 --timeout=300s >/dev/null \
+  || die "ca: the nodes did not restart on their renewed certificates"
+kc -n "${CA_NS}" get statefulset -o json | jq -r '.items[] | "\(.metadata.name) restarted at \(.spec.template.metadata.annotations["hyperkube.io/certificates-renewed-at"] // "never")"'
+timing "ca: wait for renewal (lifetime ${CA_LIFETIME_MINUTES}m) and restarts" "$(since "${t}")"
+export_client_objects "${CA_DIR}/cluster"
+t_client=$(date +%s)
+client_scenario "${CA_DIR}/cluster" "${CA_DIR}/client-renewed.log" || die "ca: client scenario after the renewal failed"
+timing "ca: client scenario after renewal" "$(since "${t_client}")"
+NS=${saved_ns}

@@ -1,11 +1,19 @@
-import { App } from 'cdk8s';
-import { FabricCa, FabricChart } from '../../../lib';
+import { App, Duration } from 'cdk8s';
+import { FabricCaIdentities } from '../../../lib';
+import { TestNetwork } from '../../../apps/test-network/network';
 
 /**
- * The CA scenario's app: Org1's Fabric CA alone, in namespace fabric-ca. Its bootstrap admin
- * Secret is created by the scenario, as a user would, never synthesized.
+ * The CA scenario's app: the reference network in Fabric CA mode, in namespace fabric-ca. Each
+ * organization's CA issues its identities in the cluster; the manifests hold no key. CA_LIFETIME_MINUTES
+ * and CA_RENEWAL_SCHEDULE shorten certificates and renew them often, to show a renewal.
  */
 const app = new App({ outdir: process.env.CA_OUTDIR ?? 'dist' });
-const chart = new FabricChart(app, 'ca-scenario', { namespace: 'fabric-ca' });
-new FabricCa(chart, 'org1-ca', { org: { mspId: 'Org1MSP', name: 'org1' } });
+new TestNetwork(app, 'test-network', {
+  namespace: 'fabric-ca',
+  identities: new FabricCaIdentities({
+    certificateLifetime: process.env.CA_LIFETIME_MINUTES ? Duration.minutes(Number(process.env.CA_LIFETIME_MINUTES)) : undefined,
+    renewalSchedule: process.env.CA_RENEWAL_SCHEDULE,
+  }),
+  chaincodeImage: process.env.HYPERKUBE_CHAINCODE_IMAGE,
+});
 app.synth();

@@ -11,10 +11,32 @@ go_env
 root="${CACHE_ROOT}/fabric-${FABRIC_VERSION}"
 out="${root}/bin"
 cmds=(peer orderer osnadmin configtxgen configtxlator cryptogen discover ledgerutil)
-have_all=1
-for c in "${cmds[@]}" ccaas-builder; do [[ -x "${out}/${c}" ]] || have_all=0; done
-if (( have_all )) && [[ -f "${root}/sampleconfig/core.yaml" ]]; then
-  log "fabric ${FABRIC_VERSION}: cached in ${out}"
+
+# The builder is the kit's own code and changes with it, unlike Fabric: it is keyed by the hash
+# of its sources (tests left out), kept beside the binary as ccaas-builder.key.
+builder_key=$(cd "${KIT_DIR}/ccaas-builder" \
+  && find . -maxdepth 1 -type f \( -name go.mod -o -name go.sum -o -name '*.go' ! -name '*_test.go' \) -print0 \
+  | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+
+# build_builder DIR: the builder into DIR; the key goes last, so a broken build is redone.
+# go_env's -buildvcs=false keeps the binary the same for the same sources (the peer image is keyed by it).
+build_builder() {
+  log "fabric ${FABRIC_VERSION}: building the kit's ccaas builder"
+  ( cd "${KIT_DIR}/ccaas-builder" && go build -trimpath -ldflags="-s -w" -o "$1/ccaas-builder" . )
+  echo "${builder_key}" > "$1/ccaas-builder.key"
+}
+
+have_fabric=1
+for c in "${cmds[@]}"; do [[ -x "${out}/${c}" ]] || have_fabric=0; done
+[[ -f "${root}/sampleconfig/core.yaml" ]] || have_fabric=0
+if (( have_fabric )); then
+  if [[ -x "${out}/ccaas-builder" && "$(cat "${out}/ccaas-builder.key" 2>/dev/null)" == "${builder_key}" ]]; then
+    log "fabric ${FABRIC_VERSION}: cached in ${out}"
+    exit 0
+  fi
+  # Only the builder is stale: peer and orderer do not depend on it and take minutes.
+  build_builder "${out}"
+  log "fabric ${FABRIC_VERSION}: done"
   exit 0
 fi
 
@@ -50,8 +72,7 @@ for c in "${cmds[@]}"; do
   log "fabric ${FABRIC_VERSION}: built ${c} in $(( $(date +%s) - start ))s"
 done
 
-log "fabric ${FABRIC_VERSION}: building the kit's ccaas builder"
-( cd "${KIT_DIR}/ccaas-builder" && GOFLAGS=-mod=mod go build -trimpath -ldflags="-s -w" -o "${out}.partial/ccaas-builder" . )
+build_builder "${out}.partial"
 
 cd "${root}"
 rm -rf "${work}" "${out}"

@@ -43,45 +43,67 @@ have_images() {
   for n in "$@"; do [[ -f "$(image_file "${n}")" ]] || return 1; done
 }
 
+# The peer image holds the kit's ccaas builder, which changes with the kit: the image is keyed by
+# the builder binary's hash (fabric-peer-<tag>.key), so a new builder means a new peer image.
 fabric_images() {
-  [[ -x "${FABRIC_BIN}/peer" ]] || die "Fabric binaries missing: run build-fabric.sh"
-  if have_images docker.io/hyperledger/fabric-{peer,orderer,tools}:"${FABRIC_VERSION}"; then
-    log "fabric images ${FABRIC_VERSION}: cached"
+  [[ -x "${FABRIC_BIN}/peer" && -x "${FABRIC_BIN}/ccaas-builder" ]] || die "Fabric binaries missing: run build-fabric.sh"
+  local tag="${FABRIC_VERSION}" base env key key_file="${IMAGES_DIR}/fabric-peer-${FABRIC_VERSION}.key" peer_fresh=0
+  local peer="docker.io/hyperledger/fabric-peer:${tag}" orderer="docker.io/hyperledger/fabric-orderer:${tag}"
+  local tools="docker.io/hyperledger/fabric-tools:${tag}"
+  key=$(sha256sum "${FABRIC_BIN}/ccaas-builder" | cut -d' ' -f1)
+  have_images "${peer}" && [[ "$(cat "${key_file}" 2>/dev/null)" == "${key}" ]] && peer_fresh=1
+  if (( peer_fresh )) && have_images "${orderer}" "${tools}"; then
+    log "fabric images ${tag}: cached"
     return
   fi
-  local base tag="${FABRIC_VERSION}" stage="${IMAGES_DIR}/stage" s env
   base=$(rootfs_layer base)
   env="[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\",\"FABRIC_CFG_PATH=/etc/hyperledger/fabric\",\"FABRIC_VER=${tag}\"]"
+  if (( ! peer_fresh )); then
+    fabric_peer_image "${peer}" "${base}" "${env}"
+    echo "${key}" > "${key_file}"
+  fi
+  have_images "${orderer}" || fabric_orderer_image "${orderer}" "${base}" "${env}"
+  have_images "${tools}" || fabric_tools_image "${tools}" "${base}" "${env}"
+}
 
-  s="${stage}/fabric-peer"; rm -rf "${s}"
+# fabric_{peer,orderer,tools}_image NAME BASE_LAYER ENV_JSON
+fabric_peer_image() {
+  local s="${IMAGES_DIR}/stage/fabric-peer" layer="${LAYERS}/fabric-peer-${FABRIC_VERSION}.tar" step
+  rm -rf "${s}"
   mkdir -p "${s}/usr/local/bin" "${s}/etc/hyperledger/fabric" "${s}/opt/hyperledger/ccaas_builder/bin" "${s}/var/hyperledger"
   cp "${FABRIC_BIN}/peer" "${s}/usr/local/bin/"
   cp -r "${FABRIC_CFG_SRC}/core.yaml" "${FABRIC_CFG_SRC}/msp" "${s}/etc/hyperledger/fabric/"
   for step in detect build release; do cp "${FABRIC_BIN}/ccaas-builder" "${s}/opt/hyperledger/ccaas_builder/bin/${step}"; done
-  layer_tar "${s}" "${LAYERS}/fabric-peer-${tag}.tar"
-  image "docker.io/hyperledger/fabric-peer:${tag}" \
-    "{\"Env\":${env},\"Cmd\":[\"peer\",\"node\",\"start\"],\"ExposedPorts\":{\"7051/tcp\":{}},\"Volumes\":{\"/etc/hyperledger/fabric\":{},\"/var/hyperledger\":{}}}" \
-    "${base}" "${LAYERS}/fabric-peer-${tag}.tar"
+  layer_tar "${s}" "${layer}"
+  image "$1" \
+    "{\"Env\":$3,\"Cmd\":[\"peer\",\"node\",\"start\"],\"ExposedPorts\":{\"7051/tcp\":{}},\"Volumes\":{\"/etc/hyperledger/fabric\":{},\"/var/hyperledger\":{}}}" \
+    "$2" "${layer}"
+}
 
-  s="${stage}/fabric-orderer"; rm -rf "${s}"
+fabric_orderer_image() {
+  local s="${IMAGES_DIR}/stage/fabric-orderer" layer="${LAYERS}/fabric-orderer-${FABRIC_VERSION}.tar"
+  rm -rf "${s}"
   mkdir -p "${s}/usr/local/bin" "${s}/etc/hyperledger/fabric" "${s}/var/hyperledger"
   cp "${FABRIC_BIN}/orderer" "${s}/usr/local/bin/"
   cp -r "${FABRIC_CFG_SRC}/orderer.yaml" "${FABRIC_CFG_SRC}/configtx.yaml" "${FABRIC_CFG_SRC}/msp" "${s}/etc/hyperledger/fabric/"
-  layer_tar "${s}" "${LAYERS}/fabric-orderer-${tag}.tar"
-  image "docker.io/hyperledger/fabric-orderer:${tag}" \
-    "{\"Env\":${env},\"Cmd\":[\"orderer\"],\"ExposedPorts\":{\"7050/tcp\":{}},\"Volumes\":{\"/etc/hyperledger/fabric\":{},\"/var/hyperledger\":{}}}" \
-    "${base}" "${LAYERS}/fabric-orderer-${tag}.tar"
+  layer_tar "${s}" "${layer}"
+  image "$1" \
+    "{\"Env\":$3,\"Cmd\":[\"orderer\"],\"ExposedPorts\":{\"7050/tcp\":{}},\"Volumes\":{\"/etc/hyperledger/fabric\":{},\"/var/hyperledger\":{}}}" \
+    "$2" "${layer}"
+}
 
-  s="${stage}/fabric-tools"; rm -rf "${s}"
+fabric_tools_image() {
+  local s="${IMAGES_DIR}/stage/fabric-tools" layer="${LAYERS}/fabric-tools-${FABRIC_VERSION}.tar" b
+  rm -rf "${s}"
   mkdir -p "${s}/usr/local/bin" "${s}/etc/hyperledger" "${s}/var/hyperledger"
   for b in peer orderer osnadmin configtxgen configtxlator cryptogen discover ledgerutil; do
     cp "${FABRIC_BIN}/${b}" "${s}/usr/local/bin/"
   done
   cp -r "${FABRIC_CFG_SRC}" "${s}/etc/hyperledger/fabric"
-  layer_tar "${s}" "${LAYERS}/fabric-tools-${tag}.tar"
-  image "docker.io/hyperledger/fabric-tools:${tag}" \
-    "{\"Env\":${env},\"Cmd\":[\"/bin/bash\"],\"Volumes\":{\"/etc/hyperledger/fabric\":{},\"/var/hyperledger\":{}}}" \
-    "${base}" "${LAYERS}/fabric-tools-${tag}.tar"
+  layer_tar "${s}" "${layer}"
+  image "$1" \
+    "{\"Env\":$3,\"Cmd\":[\"/bin/bash\"],\"Volumes\":{\"/etc/hyperledger/fabric\":{},\"/var/hyperledger\":{}}}" \
+    "$2" "${layer}"
 }
 
 fabric_ca_image() {

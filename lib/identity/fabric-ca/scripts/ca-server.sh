@@ -2,27 +2,45 @@
 # Starts the Fabric CA server of one organization with two CAs: the default CA (CA_NAME), which
 # issues signing identities, and TLS_CA_NAME, which issues TLS certificates. Keys, certificates
 # and registrations live under FABRIC_CA_HOME on the pod's volume, so a new pod keeps them. The
-# endpoint serves TLS with a certificate the server issues from its own CA for CA_HOSTS.
+# endpoint serves TLS with the pair in CA_TLS_DIR (a Secret), which enrolling clients trust.
 #
-# Env: FABRIC_CA_HOME, CA_NAME and CA_CN, TLS_CA_NAME and TLS_CA_CN, CA_HOSTS (comma-separated), CA_PORT,
+# Env: FABRIC_CA_HOME, CA_NAME and CA_CN, TLS_CA_NAME and TLS_CA_CN, CA_PORT, CA_TLS_DIR,
+#      CERTIFICATE_LIFETIME (a Go duration such as 8760h: how long issued certificates are valid),
 #      BOOTSTRAP_USER and BOOTSTRAP_PASSWORD (from the admin Secret, never from the manifests).
 set -eu
+
+# signing_section USAGE...: the signing policy of a CA: issued certificates live CERTIFICATE_LIFETIME;
+# the `tls` profile adds what TLS servers and clients need.
+signing_section() {
+  cat <<SIGNING
+signing:
+  default:
+    usage: [$*]
+    expiry: ${CERTIFICATE_LIFETIME}
+  profiles:
+    tls:
+      usage: [digital signature, key encipherment, key agreement, server auth, client auth]
+      expiry: ${CERTIFICATE_LIFETIME}
+SIGNING
+}
+
+# The server's own settings file, rewritten at each start: flags below give the rest.
+signing_section 'digital signature' >"${FABRIC_CA_HOME}/fabric-ca-server-config.yaml"
 
 tls_home="${FABRIC_CA_HOME}/${TLS_CA_NAME}"
 mkdir -p "${tls_home}"
 # The TLS CA's own settings; everything else it takes from the server's.
-cat >"${tls_home}/fabric-ca-server-config.yaml" <<CONFIG
-ca:
-  name: ${TLS_CA_NAME}
-csr:
-  cn: ${TLS_CA_CN}
-CONFIG
+{
+  printf 'ca:\n  name: %s\ncsr:\n  cn: %s\n' "${TLS_CA_NAME}" "${TLS_CA_CN}"
+  signing_section 'digital signature, key encipherment, key agreement, server auth, client auth'
+} >"${tls_home}/fabric-ca-server-config.yaml"
 
 exec fabric-ca-server start \
   --boot "${BOOTSTRAP_USER}:${BOOTSTRAP_PASSWORD}" \
   --port "${CA_PORT}" \
   --ca.name "${CA_NAME}" \
   --csr.cn "${CA_CN}" \
-  --csr.hosts "${CA_HOSTS}" \
   --tls.enabled \
+  --tls.certfile "${CA_TLS_DIR}/tls.crt" \
+  --tls.keyfile "${CA_TLS_DIR}/tls.key" \
   --cafiles "${tls_home}/fabric-ca-server-config.yaml"

@@ -7,8 +7,10 @@
 //	build   SOURCE_DIR METADATA_DIR OUTPUT_DIR  copy connection.json (and META-INF) to OUTPUT_DIR
 //	release OUTPUT_DIR RELEASE_DIR              put connection.json where the peer reads it
 //
-// When CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG holds a JSON object, connection.json is rendered as a
-// Go text/template with it, so one package can name a per-peer address.
+// When CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG holds a JSON object, each string field of
+// connection.json (address, dial_timeout, client_key, client_cert, root_cert) is rendered as a Go
+// text/template with it, as Fabric's own ccaas_builder does, so one package can name a per-peer
+// address and a value may be a multi-line PEM.
 package main
 
 import (
@@ -102,20 +104,22 @@ func build(args []string) error {
 	if err != nil {
 		return fmt.Errorf("the package's code.tar.gz must hold connection.json: %w", err)
 	}
-	if cfg := os.Getenv(configEnv); cfg != "" {
-		if raw, err = render(raw, cfg); err != nil {
-			return err
-		}
-	}
+	// Parse first, render after: a rendered value may hold newlines that would break the JSON text.
 	var c connection
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return fmt.Errorf("connection.json: %w", err)
 	}
-	if c.Address == "" {
-		return errors.New("connection.json: address is empty")
+	// Without a config there is nothing to render: the package's file goes through as it is.
+	if cfg := os.Getenv(configEnv); cfg != "" {
+		if err := c.render(cfg); err != nil {
+			return err
+		}
+		if raw, err = encode(c); err != nil {
+			return err
+		}
 	}
-	if c.TLSRequired && c.RootCert == "" {
-		return errors.New("connection.json: tls_required needs root_cert")
+	if err := c.check(); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
@@ -130,18 +134,64 @@ func build(args []string) error {
 	return nil
 }
 
-func render(raw []byte, cfg string) ([]byte, error) {
+// check runs on the rendered values, so a field filled in from the config counts.
+func (c *connection) check() error {
+	if c.Address == "" {
+		return errors.New("connection.json: address is empty")
+	}
+	if c.TLSRequired && c.RootCert == "" {
+		return errors.New("connection.json: tls_required needs root_cert")
+	}
+	return nil
+}
+
+// render executes each string field as a template over the JSON object in cfg.
+func (c *connection) render(cfg string) error {
 	values := map[string]any{}
 	if err := json.Unmarshal([]byte(cfg), &values); err != nil {
-		return nil, fmt.Errorf("%s is not a JSON object: %w", configEnv, err)
+		return fmt.Errorf("%s is not a JSON object: %w", configEnv, err)
 	}
-	t, err := template.New("connection.json").Option("missingkey=error").Parse(string(raw))
+	fields := []struct {
+		name  string
+		value *string
+	}{
+		{"address", &c.Address},
+		{"dial_timeout", &c.DialTimeout},
+		{"client_key", &c.ClientKey},
+		{"client_cert", &c.ClientCert},
+		{"root_cert", &c.RootCert},
+	}
+	for _, f := range fields {
+		v, err := renderField(f.name, *f.value, values)
+		if err != nil {
+			return err
+		}
+		*f.value = v
+	}
+	return nil
+}
+
+// renderField names the field in its errors: "map has no entry" alone does not say where.
+func renderField(name, text string, values map[string]any) (string, error) {
+	t, err := template.New(name).Option("missingkey=error").Parse(text)
 	if err != nil {
-		return nil, fmt.Errorf("connection.json template: %w", err)
+		return "", fmt.Errorf("connection.json %s: %w", name, err)
 	}
-	var b bytes.Buffer
+	var b strings.Builder
 	if err := t.Execute(&b, values); err != nil {
-		return nil, fmt.Errorf("connection.json template: %w", err)
+		return "", fmt.Errorf("connection.json %s: %w (keys come from %s)", name, err, configEnv)
+	}
+	return b.String(), nil
+}
+
+// encode keeps '<', '>' and '&' as written: the peer reads this file, not a browser.
+func encode(c connection) ([]byte, error) {
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	e.SetIndent("", "  ")
+	if err := e.Encode(c); err != nil {
+		return nil, fmt.Errorf("connection.json: %w", err)
 	}
 	return b.Bytes(), nil
 }
