@@ -31,3 +31,4 @@ export {
 export { GeneratedIdentities, type GeneratedIdentitiesProps } from './identity/generated/generated-identities';
 export { FabricCa, type FabricCaProps } from './identity/fabric-ca/fabric-ca';
 export { FabricCaIdentities, type FabricCaIdentitiesProps } from './identity/fabric-ca/fabric-ca-identities';
+export { ImportedIdentities, type ImportedIdentitiesProps } from './identity/imported/imported-identities';

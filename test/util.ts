@@ -197,11 +197,17 @@ export function hygieneProblems(objects: KubeObject[]): string[] {
   return problems;
 }
 
-/** The Jobs that read and retire chaincode servers: the only pods that get a service-account token. */
+/** The Jobs that read and retire chaincode servers, which get a service-account token. */
 const API_STEPS = ['approve-chaincode', 'commit-chaincode', 'reconcile-channel'];
 
 /** Whether `object` is one of the Jobs that call the Kubernetes API, with their service account. */
 export function callsKubernetesApi(object: KubeObject): boolean {
-  return object.kind === 'Job' && API_STEPS.includes(object.metadata.labels?.['hyperkube.io/step'] ?? '')
-    && podSpec(object).serviceAccountName === 'hyperkube-chaincode-jobs';
+  if (object.kind !== 'Job') {
+    return false;
+  }
+  const step = object.metadata.labels?.['hyperkube.io/step'] ?? '';
+  const account = podSpec(object).serviceAccountName;
+  // Fabric CA mode: each organization's enroll Job writes that organization's identity Secrets.
+  const org = object.metadata.labels?.['hyperkube.io/organization'];
+  return (API_STEPS.includes(step) && account === 'hyperkube-chaincode-jobs') || (step === 'enroll-identities' && account === `${org}-enroll`);
 }

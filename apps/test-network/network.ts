@@ -8,6 +8,12 @@ export const BASIC_CHAINCODE_IMAGE = 'hyperkube/asset-transfer-basic:1.0.0';
 export interface TestNetworkOptions extends FabricChartProps {
   /** @default BASIC_CHAINCODE_IMAGE */
   readonly chaincodeImage?: string;
+  /**
+   * Whether peers reach the chaincode servers over TLS. Imported identities turn it off unless the
+   * crypto folder holds a TLS pair for each chaincode server.
+   * @default true
+   */
+  readonly chaincodeTls?: boolean;
 }
 
 /**
@@ -31,6 +37,7 @@ export class TestNetwork extends FabricChart {
       channel: this.channel,
       image: options.chaincodeImage ?? BASIC_CHAINCODE_IMAGE,
       version: '1.0',
+      tls: options.chaincodeTls,
     });
   }
 }

@@ -16,10 +16,12 @@
 #              a peer pod right after it endorsed its org's chaincode approval; every Job must
 #              complete within 2 minutes of the apply, a transaction still commits, and no peer may
 #              count an invalid transaction (ledger_transaction_count on the operations endpoints).
-#   ca         (ca/ca.sh, only with E2E_CA=1 until it passes on the cluster: work in progress of
-#              issue 9) the reference network in Fabric CA mode in fabric-ca: no key in dist/, the
-#              client scenario with identities read from the cluster, re-apply, a CA pod replaced,
-#              a renewal with the same keys.
+#   ca         (ca/ca.sh) the reference network in Fabric CA mode in fabric-ca: no key in dist/,
+#              the client scenario with identities read from the cluster, re-apply, a CA pod
+#              replaced, a renewal with the same keys and the client scenario again.
+#   imported   (imported/imported.sh) the reference network in fabric-imported with identities
+#              from a folder cryptogen made: no key in dist/, keys put in by the import script, the
+#              client scenario, the script and the manifests applied again without effect.
 # Then timings. The cluster is always torn down at the end (E2E_KEEP_CLUSTER=1 keeps it, with its
 # kubeconfig printed).
 #
@@ -35,7 +37,8 @@
 #   E2E_SKIP_EVOLVE=1   leave out the evolve scenario
 #   E2E_SKIP_MULTI_ORG=1  leave out the multi-org scenario
 #   E2E_SKIP_FAULTS=1   leave out the faults scenario
-#   E2E_CA=1            run the CA scenario (not yet proven on the cluster, so not in CI)
+#   E2E_SKIP_CA=1       leave out the CA scenario
+#   E2E_SKIP_IMPORTED=1 leave out the imported scenario
 #   E2E_FAULT_DEADLINE  seconds from the faults scenario's apply by which every Job must be complete
 #                       (default: 120)
 #   E2E_FAULT_ORDERER   when the faults scenario deletes an orderer during the creation of trade:
@@ -246,6 +249,14 @@ client_scenario() {
   client_run scenario "${dist}" "${client_log}" --channel "${E2E_CHANNEL:-mychannel}" --chaincode "${E2E_CHAINCODE:-basic}" "$@"
 }
 
+# export_client_objects DIR: what an application of Org1 and Org2 needs, read from ${NS} (connection
+# profiles and user Secrets), for networks whose manifests do not hold them (CA and imported modes).
+export_client_objects() {
+  mkdir -p "$1"
+  kc -n "${NS}" get configmap/org1-connection-profile configmap/org2-connection-profile secret/org1-user1 secret/org2-user1 -o json \
+    | jq -c '.items[]' | sed 's/^/---\n/' >"$1/cluster-objects.yaml"
+}
+
 # first_tx_after T_APPLY T_CLIENT LOG [WHAT]: seconds from the apply to the moment the client logged
 # "WHAT <seconds>s after the scenario started" (default WHAT: first committed transaction).
 first_tx_after() {
@@ -346,7 +357,13 @@ if [[ "${E2E_SKIP_FAULTS:-0}" != 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- ca
-if [[ "${E2E_CA:-0}" == 1 ]]; then
+if [[ "${E2E_SKIP_CA:-0}" != 1 ]]; then
   # shellcheck source=ca/ca.sh
   . "${E2E_DIR}/ca/ca.sh"
+fi
+
+# ---------------------------------------------------------------- imported
+if [[ "${E2E_SKIP_IMPORTED:-0}" != 1 ]]; then
+  # shellcheck source=imported/imported.sh
+  . "${E2E_DIR}/imported/imported.sh"
 fi

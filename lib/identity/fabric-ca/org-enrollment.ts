@@ -91,11 +91,11 @@ export class OrgEnrollment extends Construct {
         CA_LABELS: JSON.stringify(componentLabels(Component.CA, this.org.name)),
         MSP_CONFIGMAP: this.org.mspConfigMapName,
         NODE_OU_CONFIG: this.org.nodeOuConfig,
-        CONNECTION_CONFIGMAP: Lazy.any({ produce: () => profile()?.configMapName ?? '' }),
         CONNECTION_LABELS: JSON.stringify(componentLabels(Component.CONNECTION_PROFILE, this.org.name)),
-        CONNECTION_PROFILE: Lazy.any({ produce: () => { const p = profile(); return p ? JSON.stringify(p.profile) : ''; } }),
+        // JSON, never empty (an empty env value does not survive a round trip through the API).
+        CONNECTION_PROFILE: Lazy.any({ produce: () => JSON.stringify(profile() ?? null) }),
         IDENTITIES: Lazy.any({ produce: () => this.identities.map((request) => JSON.stringify(identityLine(request))).join('\n') }),
-        PASSWORDS: Lazy.any({ produce: () => this.passwords.map((request) => JSON.stringify(passwordLine(request))).join('\n') }),
+        PASSWORDS: Lazy.any({ produce: () => JSON.stringify(this.passwords.map(passwordLine)) }),
         CERTIFICATE_LIFETIME_SECONDS: String(lifetimeSeconds),
         RENEW_BEFORE_SECONDS: '0',
       },
@@ -119,8 +119,9 @@ export class OrgEnrollment extends Construct {
         { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['create'] },
         { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'], resourceNames: named(secrets) },
         { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'update'], resourceNames: named(configMaps) },
-        { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['patch'], resourceNames: named(() => restarts('statefulset')) },
-        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'], resourceNames: named(() => restarts('deployment')) },
+        // Restarting is a patch; waiting for the restart to finish is a get.
+        { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'patch'], resourceNames: named(() => restarts('statefulset')) },
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'], resourceNames: named(() => restarts('deployment')) },
       ],
     });
     new k8s.KubeRoleBinding(this, 'binding', {

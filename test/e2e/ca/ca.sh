@@ -7,8 +7,8 @@
 # cluster; a re-apply changes nothing; deleting a CA pod keeps its CAs; certificates issued with a
 # short lifetime are renewed by the CronJob with the same keys, the nodes restart on them, and the
 # channel keeps committing.
-# Uses run.sh's kc, log, die, timing, since, wait_for_jobs, client_scenario, reapply_changes_nothing
-# and drop_namespace.
+# Uses run.sh's kc, log, die, timing, since, wait_for_jobs, client_scenario, export_client_objects,
+# reapply_changes_nothing and drop_namespace.
 
 CA_NS=fabric-ca
 CA_DIR="${STATE_ROOT}/ca"
@@ -30,14 +30,6 @@ secret_field() {
 # public_key_of PEM_CERT: the certificate's public key, to compare keys across renewals.
 public_key_of() {
   openssl x509 -noout -pubkey <<<"$1"
-}
-
-# export_client_objects DIR: what an application of Org1 and Org2 needs, read from the cluster (the
-# connection profiles and user Secrets the enroll Jobs wrote), as the client reads a dist folder.
-export_client_objects() {
-  mkdir -p "$1"
-  kc -n "${CA_NS}" get configmap/org1-connection-profile configmap/org2-connection-profile secret/org1-user1 secret/org2-user1 -o json \
-    | jq -c '.items[]' | sed 's/^/---\n/' >"$1/cluster-objects.yaml"
 }
 
 for old in fabric-faults fabric-multi "${CA_NS}"; do drop_namespace "${old}"; done

@@ -11,12 +11,14 @@
 #      connection profile with its TLS CA: written when missing or different;
 #   4. every identity Secret: when missing, register (or reset the password of) the identity at
 #      both CAs and enroll it; when due for renewal (RENEW_BEFORE_SECONDS > 0), re-enroll it with the
-#      same key, which Raft and the channel config match nodes by, and restart what reads it.
+#      same key, which Raft and the channel config match nodes by, and restart what reads it, one
+#      workload at a time, each ready before the next.
 #
 # Env: ORG, CA_URL, CA_HOSTS (comma-separated), CA_NAME, TLS_CA_NAME, CA_ADMIN_SECRET, CA_TLS_SECRET,
-#      CA_LABELS (JSON), MSP_CONFIGMAP, NODE_OU_CONFIG, CONNECTION_PROFILE ('' for an ordering org) and
-#      CONNECTION_CONFIGMAP, IDENTITIES (JSON lines: secretName, name, role, tlsHosts, restarts),
-#      PASSWORDS (JSON lines: secretName, username), CERTIFICATE_LIFETIME_SECONDS,
+#      CA_LABELS (JSON), MSP_CONFIGMAP, NODE_OU_CONFIG, CONNECTION_PROFILE (JSON: configMapName and
+#      profile without TLS CAs; null for an ordering org), CONNECTION_LABELS (JSON),
+#      IDENTITIES (JSON lines: secretName, name, role, tlsHosts, restarts, labels),
+#      PASSWORDS (JSON array: secretName, username, labels), CERTIFICATE_LIFETIME_SECONDS,
 #      RENEW_BEFORE_SECONDS (0: enroll only), BIN_DIR (fabric-ca-client and fabric-ca-server).
 
 # shellcheck source=common.sh
@@ -121,9 +123,12 @@ make_ca_tls_pair() {
   local dir=$1 password pid port=17054
   password=$(head -c 16 /dev/urandom | base64 | tr -d '/+=')
   mkdir -p "${dir}/root"
-  printf 'signing:\n  default:\n    usage: [digital signature, key encipherment, server auth]\n    expiry: 87600h\n' \
+  # A settings file replaces the default one, where --boot would have registered the user: name it here.
+  printf 'registry:\n  maxenrollments: -1\n  identities:\n    - {name: tls, pass: %s, type: client, affiliation: ""}\n' "${password}" \
     >"${dir}/root/fabric-ca-server-config.yaml"
-  "${BIN_DIR}/fabric-ca-server" start -H "${dir}/root" -b "tls:${password}" --port "${port}" --address 127.0.0.1 \
+  printf 'signing:\n  default:\n    usage: [digital signature, key encipherment, server auth]\n    expiry: 87600h\n' \
+    >>"${dir}/root/fabric-ca-server-config.yaml"
+  "${BIN_DIR}/fabric-ca-server" start -H "${dir}/root" --port "${port}" --address 127.0.0.1 \
     --csr.cn "${ORG}-ca-tls-root" >"${dir}/server.log" 2>&1 &
   pid=$!
   WAIT_SECONDS=1 wait_for "the TLS root of ${ORG}'s CA" \
@@ -164,11 +169,11 @@ publish_msp() {
       data: {"ca.pem": ($ca + "\n"), "tlsca.pem": ($tlsca + "\n"), "config.yaml": $config,
              "ccaas-builder-config.json": ({root_cert: ($tlsca + "\n")} | tojson)}}' >"${WORK_DIR}/msp.json"
   write_if_changed configmaps "${MSP_CONFIGMAP}" "${WORK_DIR}/msp.json" && changed=1
-  if [[ -n "${CONNECTION_PROFILE}" ]]; then
-    jq -n --arg name "${CONNECTION_CONFIGMAP}" --argjson labels "${CONNECTION_LABELS}" --arg tlsca "${tls_ca}" --argjson profile "${CONNECTION_PROFILE}" \
-      '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: $name, labels: $labels},
-        data: {"connection.json": (($profile | .peers[] |= . + {tlsCACerts: {pem: ($tlsca + "\n")}}) | tojson)}}' >"${WORK_DIR}/profile.json"
-    write_if_changed configmaps "${CONNECTION_CONFIGMAP}" "${WORK_DIR}/profile.json" && changed=1
+  if [[ "${CONNECTION_PROFILE}" != null ]]; then
+    jq -n --argjson labels "${CONNECTION_LABELS}" --arg tlsca "${tls_ca}" --argjson connection "${CONNECTION_PROFILE}" \
+      '{apiVersion: "v1", kind: "ConfigMap", metadata: {name: $connection.configMapName, labels: $labels},
+        data: {"connection.json": (($connection.profile | .peers[] |= . + {tlsCACerts: {pem: ($tlsca + "\n")}}) | tojson)}}' >"${WORK_DIR}/profile.json"
+    write_if_changed configmaps "$(jq -r .configMapName <<<"${CONNECTION_PROFILE}")" "${WORK_DIR}/profile.json" && changed=1
   fi
   ((changed)) || log "public MSP ${MSP_CONFIGMAP} is up to date"
 }
@@ -273,6 +278,17 @@ restart() {
   kube_api PATCH "/apis/apps/v1/namespaces/${NAMESPACE}/${kind}/${name}" -H 'Content-Type: application/strategic-merge-patch+json' -d "${patch}" \
     || fail "cannot restart ${1} to load its renewed certificates: ${KUBE_REASON}"
   log "restarted ${1} to load its renewed certificates"
+  # One node at a time: consenters renewed together must not all be down together.
+  wait_for "${1} to run on its renewed certificates" rolled_out "${kind}" "${name}"
+}
+
+# rolled_out KINDS NAME: true when every replica of the workload runs its latest template and is ready.
+rolled_out() {
+  kube_api GET "/apis/apps/v1/namespaces/${NAMESPACE}/$1/$2" || { echo "cannot read $1/$2: ${KUBE_REASON}" >&2; return 1; }
+  jq -e '.status as $s | .spec.replicas as $want
+         | ($s.observedGeneration // 0) >= .metadata.generation and ($s.updatedReplicas // 0) == $want
+           and ($s.readyReplicas // 0) == $want and ($s.replicas // 0) == $want' "${KUBE_OUT}" >/dev/null \
+    || { echo "$(jq -r '"\(.status.updatedReplicas // 0) of \(.spec.replicas) updated, \(.status.readyReplicas // 0) ready"' "${KUBE_OUT}")" >&2; return 1; }
 }
 
 # ensure_identity LINE: enrolls, renews or keeps the identity LINE describes.
@@ -329,5 +345,5 @@ while IFS= read -r line; do
 done <<<"${IDENTITIES}"
 while IFS= read -r line; do
   [[ -n "${line}" ]] && ensure_password "${line}"
-done <<<"${PASSWORDS}"
+done < <(jq -c '.[]' <<<"${PASSWORDS}")
 log "identities of ${ORG} are in place"

@@ -1,0 +1,62 @@
+import { Duration, Testing } from 'cdk8s';
+import { FabricCaIdentities } from '../../lib';
+import { TestNetwork } from '../../apps/test-network/network';
+import { envOf, find, holdsPrivateKey, hygieneProblems, KubeObject, ofKind, podSpec } from '../util';
+
+/** The reference network in Fabric CA mode. */
+function synthCaNetwork(props: ConstructorParameters<typeof FabricCaIdentities>[0] = {}) {
+  const chart = new TestNetwork(Testing.app(), 'test-network', { identities: new FabricCaIdentities(props) });
+  return { chart, objects: Testing.synth(chart) as KubeObject[] };
+}
+
+describe('FabricCaIdentities', () => {
+  test('GIVEN the reference network in CA mode WHEN synthesized THEN the manifests hold no Secret, no key and no certificate, and pass the hygiene rules', () => {
+    const { objects } = synthCaNetwork();
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+    expect(objects.filter(holdsPrivateKey)).toEqual([]);
+    expect(JSON.stringify(objects)).not.toContain('BEGIN CERTIFICATE');
+    expect(hygieneProblems(objects)).toEqual([]);
+    expect(ofKind(objects, 'StatefulSet').map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['orderer-ca', 'org1-ca', 'org2-ca']));
+  });
+
+  test('GIVEN an organization WHEN synthesized THEN its enroll Job lists every identity it asked for, and the renew CronJob runs the same script in renewal mode', () => {
+    const { objects } = synthCaNetwork({ certificateLifetime: Duration.days(90), renewalSchedule: '0 * * * *' });
+    const job = ofKind(objects, 'Job').find((o) => o.metadata.name.startsWith('org1-enroll-')) as KubeObject;
+    const env = envOf(podSpec(job).containers[0]);
+    const identities = env.IDENTITIES.split('\n').map((line) => JSON.parse(line));
+    expect(identities.map((i) => [i.secretName, i.role ?? '-', i.restarts ?? '-'])).toEqual([
+      ['org1-admin', 'admin', '-'],
+      ['org1-peer0-identity', 'peer', 'statefulset/org1-peer0'],
+      ['org1-user1', 'client', '-'],
+      [expect.stringMatching(/^cc-basic-mychannel-org1-[0-9a-f]+-tls$/), '-', expect.stringMatching(/^deployment\/cc-basic-mychannel-org1-/)],
+    ]);
+    expect(identities[1].tlsHosts).toEqual(expect.arrayContaining(['org1-peer0.fabric.svc.cluster.local', 'localhost']));
+    expect([env.CERTIFICATE_LIFETIME_SECONDS, env.RENEW_BEFORE_SECONDS]).toEqual([String(90 * 86400), '0']);
+    const cronJob = find(objects, 'CronJob', 'org1-renew-identities');
+    expect(cronJob.spec.schedule).toBe('0 * * * *');
+    expect(cronJob.spec.concurrencyPolicy).toBe('Forbid');
+    const renewEnv = envOf(cronJob.spec.jobTemplate.spec.template.spec.containers[0]);
+    expect(renewEnv.RENEW_BEFORE_SECONDS).toBe(String(30 * 86400));
+    expect(renewEnv.IDENTITIES).toBe(env.IDENTITIES);
+  });
+
+  test('GIVEN an organization WHEN synthesized THEN its Role reaches only its own Secrets, ConfigMaps and restarted workloads by name', () => {
+    const { objects } = synthCaNetwork();
+    const rules = find(objects, 'Role', 'org1-enroll').rules;
+    expect(rules[0]).toEqual({ apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['create'] });
+    expect(rules[1].resourceNames).toEqual([
+      expect.stringMatching(/^cc-basic-mychannel-org1-[0-9a-f]+-tls$/), 'org1-admin', 'org1-ca-admin', 'org1-ca-tls', 'org1-peer0-identity', 'org1-user1',
+    ]);
+    expect(rules[2].resourceNames).toEqual(['org1-connection-profile', 'org1-msp']);
+    expect(rules[3]).toEqual({ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'patch'], resourceNames: ['org1-peer0'] });
+    expect(find(objects, 'Role', 'orderer-enroll').rules[3].resourceNames).toEqual(['orderer-node0', 'orderer-node1', 'orderer-node2']);
+    expect(find(objects, 'RoleBinding', 'org1-enroll').subjects).toEqual([{ kind: 'ServiceAccount', name: 'org1-enroll', namespace: 'fabric' }]);
+    const peer = find(objects, 'StatefulSet', 'org1-peer0');
+    expect(podSpec(peer).automountServiceAccountToken).toBe(false);
+  });
+
+  test('GIVEN mistakes WHEN FabricCaIdentities is made THEN each is refused naming the prop and the fix', () => {
+    expect(() => new FabricCaIdentities({ lifetime: Duration.days(1) } as never)).toThrow('FabricCaIdentities: unknown prop lifetime; the props are certificateLifetime, renewalSchedule, caStorage.');
+    expect(() => new FabricCaIdentities('x' as never)).toThrow(/FabricCaIdentities: props/);
+  });
+});
