@@ -288,7 +288,7 @@ rolled_out() {
   jq -e '.status as $s | .spec.replicas as $want
          | ($s.observedGeneration // 0) >= .metadata.generation and ($s.updatedReplicas // 0) == $want
            and ($s.readyReplicas // 0) == $want and ($s.replicas // 0) == $want' "${KUBE_OUT}" >/dev/null \
-    || { echo "$(jq -r '"\(.status.updatedReplicas // 0) of \(.spec.replicas) updated, \(.status.readyReplicas // 0) ready"' "${KUBE_OUT}")" >&2; return 1; }
+    || { jq -r '"\(.status.updatedReplicas // 0) of \(.spec.replicas) updated, \(.status.readyReplicas // 0) ready"' "${KUBE_OUT}" >&2; return 1; }
 }
 
 # ensure_identity LINE: enrolls, renews or keeps the identity LINE describes.
