@@ -156,6 +156,10 @@ export function hygieneProblems(objects: KubeObject[]): string[] {
     if (object.kind !== 'Secret' && holdsPrivateKey(object)) {
       problems.push(`${id}: private key outside a Secret`);
     }
+    const empty = emptyLists(object, '');
+    if (empty.length > 0) {
+      problems.push(`${id}: empty list at ${empty.join(', ')} (the API drops it, so every apply reports a change)`);
+    }
     if (object.kind === 'Secret' && object.stringData !== undefined) {
       problems.push(`${id}: stringData`);
     }
@@ -195,6 +199,17 @@ export function hygieneProblems(objects: KubeObject[]): string[] {
     }
   }
   return problems;
+}
+
+/** Paths of the empty lists in `value`. */
+function emptyLists(value: unknown, path: string): string[] {
+  if (Array.isArray(value)) {
+    return value.length === 0 ? [path] : value.flatMap((item, index) => emptyLists(item, `${path}[${index}]`));
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => emptyLists(item, `${path}.${key}`));
+  }
+  return [];
 }
 
 /** The Jobs that read and retire chaincode servers, which get a service-account token. */

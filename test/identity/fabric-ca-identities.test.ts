@@ -49,7 +49,10 @@ describe('FabricCaIdentities', () => {
     ]);
     expect(rules[2].resourceNames).toEqual(['org1-connection-profile', 'org1-msp']);
     expect(rules[3]).toEqual({ apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'patch'], resourceNames: ['org1-peer0'] });
-    expect(find(objects, 'Role', 'orderer-enroll').rules[3].resourceNames).toEqual(['orderer-node0', 'orderer-node1', 'orderer-node2']);
+    const ordererRules = find(objects, 'Role', 'orderer-enroll').rules;
+    expect(ordererRules[3].resourceNames).toEqual(['orderer-node0', 'orderer-node1', 'orderer-node2']);
+    // No chaincode server to restart: no rule for Deployments, rather than one with no names.
+    expect(ordererRules.map((rule: any) => rule.resources[0])).toEqual(['secrets', 'secrets', 'configmaps', 'statefulsets']);
     expect(find(objects, 'RoleBinding', 'org1-enroll').subjects).toEqual([{ kind: 'ServiceAccount', name: 'org1-enroll', namespace: 'fabric' }]);
     const peer = find(objects, 'StatefulSet', 'org1-peer0');
     expect(podSpec(peer).automountServiceAccountToken).toBe(false);

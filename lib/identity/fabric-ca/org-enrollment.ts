@@ -111,18 +111,21 @@ export class OrgEnrollment extends Construct {
     const secrets = () => [this.ca.adminSecretName, this.ca.tlsSecretName, ...this.identities.map((r) => r.secretName), ...this.passwords.map((r) => r.secretName)];
     const configMaps = () => [this.org.mspConfigMapName, ...(this.org.connectionProfileTemplate ? [this.org.connectionProfileTemplate().configMapName] : [])];
     const restarts = (kind: string) => this.identities.flatMap((r) => (r.restarts?.startsWith(`${kind}/`) ? [r.restarts.slice(kind.length + 1)] : []));
-    const named = (names: () => string[]) => Lazy.any({ produce: () => [...new Set(names())].sort() });
+    const named = (names: string[]) => [...new Set(names)].sort();
     new k8s.KubeRole(this, 'role', {
       metadata,
-      rules: [
-        // Creating cannot be limited by name in RBAC; reading and replacing can.
-        { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['create'] },
-        { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'], resourceNames: named(secrets) },
-        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'update'], resourceNames: named(configMaps) },
-        // Restarting is a patch; waiting for the restart to finish is a get.
-        { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'patch'], resourceNames: named(() => restarts('statefulset')) },
-        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'], resourceNames: named(() => restarts('deployment')) },
-      ],
+      rules: Lazy.any({
+        produce: (): k8s.PolicyRule[] => [
+          // Creating cannot be limited by name in RBAC; reading and replacing can.
+          { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['create'] },
+          { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'], resourceNames: named(secrets()) },
+          { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'update'], resourceNames: named(configMaps()) },
+          // Restarting is a patch; waiting for the restart to finish is a get.
+          { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'patch'], resourceNames: named(restarts('statefulset')) },
+          { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'patch'], resourceNames: named(restarts('deployment')) },
+        // A rule with no names would allow every object of its kind; and the API drops an empty list.
+        ].filter((rule) => rule.resourceNames === undefined || rule.resourceNames.length > 0),
+      }) as unknown as k8s.PolicyRule[],
     });
     new k8s.KubeRoleBinding(this, 'binding', {
       metadata,

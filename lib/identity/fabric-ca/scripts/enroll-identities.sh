@@ -11,8 +11,8 @@
 #      connection profile with its TLS CA: written when missing or different;
 #   4. every identity Secret: when missing, register (or reset the password of) the identity at
 #      both CAs and enroll it; when due for renewal (RENEW_BEFORE_SECONDS > 0), re-enroll it with the
-#      same key, which Raft and the channel config match nodes by, and restart what reads it, one
-#      workload at a time, each ready before the next.
+#      same key, which Raft and the channel config match nodes by; then restart what reads them,
+#      one workload at a time, each ready before the next.
 #
 # Env: ORG, CA_URL, CA_HOSTS (comma-separated), CA_NAME, TLS_CA_NAME, CA_ADMIN_SECRET, CA_TLS_SECRET,
 #      CA_LABELS (JSON), MSP_CONFIGMAP, NODE_OU_CONFIG, CONNECTION_PROFILE (JSON: configMapName and
@@ -235,7 +235,7 @@ renew_at() {
 }
 
 # renew_identity LINE: re-enrolls, with the same keys, the identity LINE describes, whose Secret
-# was read last; then restarts the workload that reads it.
+# was read last, and queues the workload that reads it for a restart.
 renew_identity() {
   local line=$1 secret name hosts restarts dir files=()
   secret=$(jq -r .secretName <<<"${line}")
@@ -267,9 +267,13 @@ renew_identity() {
   object_write secrets "${secret}" "${WORK_DIR}/body.json"
   rm -rf "${dir}"
   log "renewed ${name} in Secret ${secret} with the same keys"
-  [[ -n "${restarts}" ]] && restart "${restarts}"
+  [[ -n "${restarts}" ]] && RESTARTS+=("${restarts}")
   return 0
 }
+
+# Workloads to restart once every due certificate is renewed: renewing first keeps the last ones
+# from expiring while the first nodes restart.
+RESTARTS=()
 
 # restart KIND/NAME: rolls the pods of a StatefulSet or Deployment, as kubectl rollout restart does.
 restart() {
@@ -343,6 +347,9 @@ publish_msp
 while IFS= read -r line; do
   [[ -n "${line}" ]] && ensure_identity "${line}"
 done <<<"${IDENTITIES}"
+for workload in "${RESTARTS[@]}"; do
+  restart "${workload}"
+done
 while IFS= read -r line; do
   [[ -n "${line}" ]] && ensure_password "${line}"
 done < <(jq -c '.[]' <<<"${PASSWORDS}")
