@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import * as yaml from 'js-yaml';
-import { find, secretData, synthMultiOrg, synthTestNetwork } from '../util';
+import { find, KubeObject, secretData, synthMultiOrg, synthTestNetwork } from '../util';
 
 describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]] as const)('configtx of %s', (_name, synth) => {
   const { chart, objects } = synth();
@@ -15,7 +15,7 @@ describe.each([['test-network', synthTestNetwork], ['multi-org', synthMultiOrg]]
       const expectedNodes = chart.node.findAll().filter((c: any) => c.nodes && ordererOrgs.includes(c.mspId)).flatMap((c: any) => c.nodes);
       expect(consenters.map((c: any) => c.Host).sort()).toEqual(expectedNodes.map((n: any) => n.host).sort());
       const reconcile = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith(`${configMap.metadata.name.replace(/-channel-config$/, '')}-reconcile-`));
-      const channelConfig = reconcile.spec.template.spec.volumes.find((v: any) => v.name === 'channel-config');
+      const channelConfig = (reconcile as KubeObject).spec.template.spec.volumes.find((v: any) => v.name === 'channel-config');
       for (const consenter of consenters) {
         const file = consenter.ServerTLSCert.split('/').pop();
         expect(consenter.ClientTLSCert).toBe(consenter.ServerTLSCert);

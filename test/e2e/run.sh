@@ -16,12 +16,14 @@
 #              a peer pod right after it endorsed its org's chaincode approval; every Job must
 #              complete within 2 minutes of the apply, a transaction still commits, and no peer may
 #              count an invalid transaction (ledger_transaction_count on the operations endpoints).
-#   ca         (ca/ca.sh) the reference network in Fabric CA mode in fabric-ca: no key in dist/,
-#              the client scenario with identities read from the cluster, re-apply, a CA pod
-#              replaced, a renewal with the same keys and the client scenario again.
+#   ca         (ca/ca.sh) fabric-faults deleted; the reference network in Fabric CA mode in
+#              fabric-ca: no key in dist/, the client scenario with identities read from the
+#              cluster, re-apply, a CA pod replaced. It keeps running while the next scenario runs.
 #   imported   (imported/imported.sh) the reference network in fabric-imported with identities
 #              from a folder cryptogen made: no key in dist/, keys put in by the import script, the
 #              client scenario, the script and the manifests applied again without effect.
+#   ca renewal (ca/ca-renewal.sh) back in fabric-ca: every certificate renewed with the same key by
+#              the CronJobs, every node restarted on it, and the client scenario again.
 # Then timings. The cluster is always torn down at the end (E2E_KEEP_CLUSTER=1 keeps it, with its
 # kubeconfig printed).
 #
@@ -363,7 +365,14 @@ if [[ "${E2E_SKIP_CA:-0}" != 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- imported
+# While the CA scenario's network waits for its renewal.
 if [[ "${E2E_SKIP_IMPORTED:-0}" != 1 ]]; then
   # shellcheck source=imported/imported.sh
   . "${E2E_DIR}/imported/imported.sh"
+fi
+
+# ---------------------------------------------------------------- ca: renewal
+if [[ "${E2E_SKIP_CA:-0}" != 1 ]]; then
+  # shellcheck source=ca/ca-renewal.sh
+  . "${E2E_DIR}/ca/ca-renewal.sh"
 fi

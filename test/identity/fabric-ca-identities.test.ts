@@ -31,13 +31,12 @@ describe('FabricCaIdentities', () => {
       [expect.stringMatching(/^cc-basic-mychannel-org1-[0-9a-f]+-tls$/), '-', expect.stringMatching(/^deployment\/cc-basic-mychannel-org1-/)],
     ]);
     expect(identities[1].tlsHosts).toEqual(expect.arrayContaining(['org1-peer0.fabric.svc.cluster.local', 'localhost']));
-    expect([env.CERTIFICATE_LIFETIME_SECONDS, env.RENEW_BEFORE_SECONDS]).toEqual([String(90 * 86400), '0']);
+    expect([env.CERTIFICATE_LIFETIME_SECONDS, env.RENEWAL_WINDOW_SECONDS, env.RUN_MODE]).toEqual([String(90 * 86400), String(30 * 86400), 'enroll']);
     const cronJob = find(objects, 'CronJob', 'org1-renew-identities');
     expect(cronJob.spec.schedule).toBe('0 * * * *');
     expect(cronJob.spec.concurrencyPolicy).toBe('Forbid');
     const renewEnv = envOf(cronJob.spec.jobTemplate.spec.template.spec.containers[0]);
-    expect(renewEnv.RENEW_BEFORE_SECONDS).toBe(String(30 * 86400));
-    expect(renewEnv.IDENTITIES).toBe(env.IDENTITIES);
+    expect(renewEnv).toEqual({ ...env, RUN_MODE: 'renew' });
   });
 
   test('GIVEN an organization WHEN synthesized THEN its Role reaches only its own Secrets, ConfigMaps and restarted workloads by name', () => {
@@ -58,8 +57,18 @@ describe('FabricCaIdentities', () => {
     expect(podSpec(peer).automountServiceAccountToken).toBe(false);
   });
 
+  test('GIVEN renewBefore WHEN synthesized THEN identities become due that long before they expire', () => {
+    const { objects } = synthCaNetwork({ certificateLifetime: Duration.minutes(10), renewBefore: Duration.minutes(8) });
+    const job = ofKind(objects, 'Job').find((o) => o.metadata.name.startsWith('orderer-enroll-')) as KubeObject;
+    expect(envOf(podSpec(job).containers[0]).RENEWAL_WINDOW_SECONDS).toBe('480');
+  });
+
   test('GIVEN mistakes WHEN FabricCaIdentities is made THEN each is refused naming the prop and the fix', () => {
-    expect(() => new FabricCaIdentities({ lifetime: Duration.days(1) } as never)).toThrow('FabricCaIdentities: unknown prop lifetime; the props are certificateLifetime, renewalSchedule, caStorage.');
+    expect(() => new FabricCaIdentities({ lifetime: Duration.days(1) } as never)).toThrow('FabricCaIdentities: unknown prop lifetime; the props are certificateLifetime, renewBefore, renewalSchedule, caStorage.');
+    expect(() => new FabricCaIdentities({ certificateLifetime: Duration.days(30), renewBefore: Duration.days(30) })).toThrow('FabricCaIdentities: renewBefore (2592000 s) must be positive and shorter than certificateLifetime (2592000 s), or a certificate would be renewed at once, again and again.');
+    expect(() => new FabricCaIdentities({ renewBefore: Duration.days(400) })).toThrow(/renewBefore \(34560000 s\) must be positive and shorter than certificateLifetime \(31536000 s\)/);
+    expect(() => new FabricCaIdentities({ certificateLifetime: 3600 as never })).toThrow('FabricCaIdentities: certificateLifetime must be a cdk8s Duration, got number 3600. Write it like Duration.days(90).');
+    expect(() => new FabricCaIdentities({ certificateLifetime: Duration.seconds(30) })).toThrow(/certificateLifetime is 30 s; give at least a minute/);
     expect(() => new FabricCaIdentities('x' as never)).toThrow(/FabricCaIdentities: props/);
   });
 });

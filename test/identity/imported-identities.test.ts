@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { FabricChart, ImportedIdentities, ImportedIdentitiesProps, PeerOrg, StateDatabase } from '../../lib';
 import { TestNetwork } from '../../apps/test-network/network';
-import { find, holdsPrivateKey, KubeObject } from '../util';
+import { find, holdsPrivateKey, hygieneProblems, KubeObject } from '../util';
 import { referenceCryptoFolder } from './crypto-fixture';
 
 const ORDERER_FOLDER = { orderer: 'ordererOrganizations/example.com' };
@@ -25,8 +25,9 @@ describe('ImportedIdentities', () => {
   beforeAll(() => { crypto = referenceCryptoFolder(); });
   afterAll(() => rmSync(crypto, { recursive: true, force: true }));
 
-  test('GIVEN a cryptogen folder WHEN the reference network imports it THEN the manifests carry its CA certificates and no Secret or key', () => {
+  test('GIVEN a cryptogen folder WHEN the reference network imports it THEN the manifests carry its CA certificates, no Secret or key, and pass the hygiene rules', () => {
     const { objects } = synthImported(crypto);
+    expect(hygieneProblems(objects)).toEqual([]);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     expect(objects.filter(holdsPrivateKey)).toEqual([]);
     const signingCa = readFileSync(join(crypto, 'peerOrganizations/org1.example.com/msp/cacerts/ca.org1.example.com-cert.pem'), 'utf8');

@@ -5,19 +5,24 @@ import { describeValue, optionalRecord } from '../../core/props';
 import {
   CertificateAuthorities, IdentityRequest, IIdentityProvider, OrganizationIdentity, PasswordRequest, ProvidedIdentity,
 } from '../identity-provider';
-import { OrgEnrollment } from './org-enrollment';
+import { DEFAULT_LIFETIME, OrgEnrollment } from './org-enrollment';
 
 /** Props for `FabricCaIdentities`. */
 export interface FabricCaIdentitiesProps {
   /**
    * How long the certificates the CAs issue are valid. Each is renewed, with the same key, on the
-   * first run of the renewal CronJob after two thirds of it.
+   * first run of the renewal CronJob within `renewBefore` of its end.
    * @default Duration.days(365)
    */
   readonly certificateLifetime?: Duration;
   /**
+   * How long before it expires a certificate is renewed: on the first run of the renewal CronJob
+   * once less than this remains. Leave room for runs that fail and for the restarts.
+   * @default a third of `certificateLifetime`
+   */
+  readonly renewBefore?: Duration;
+  /**
    * When the renewal CronJob of each organization runs (cron syntax, the cluster's time zone).
-   * An identity is renewed on the first run after two thirds of its lifetime.
    * @default '17 3 * * *' (daily, 03:17)
    */
   readonly renewalSchedule?: string;
@@ -29,7 +34,9 @@ export interface FabricCaIdentitiesProps {
 }
 
 /** Every prop of `FabricCaIdentities`, so that a misspelt one is refused. */
-const FABRIC_CA_IDENTITIES_PROPS: Record<keyof FabricCaIdentitiesProps, true> = { certificateLifetime: true, renewalSchedule: true, caStorage: true };
+const FABRIC_CA_IDENTITIES_PROPS: Record<keyof FabricCaIdentitiesProps, true> = {
+  certificateLifetime: true, renewBefore: true, renewalSchedule: true, caStorage: true,
+};
 
 /**
  * Production identities: every organization runs a Fabric CA in the cluster (`FabricCa`), and an
@@ -48,6 +55,14 @@ export class FabricCaIdentities implements IIdentityProvider {
       if (!(key in FABRIC_CA_IDENTITIES_PROPS)) {
         throw new Error(`FabricCaIdentities: unknown prop ${key}; the props are ${Object.keys(FABRIC_CA_IDENTITIES_PROPS).join(', ')}.`);
       }
+    }
+    const lifetime = checkDuration('certificateLifetime', this.props.certificateLifetime);
+    const renewBefore = checkDuration('renewBefore', this.props.renewBefore);
+    if (lifetime !== undefined && lifetime < 60) {
+      throw new Error(`FabricCaIdentities: certificateLifetime is ${lifetime} s; give at least a minute (Duration.minutes(1)), and in production months.`);
+    }
+    if (renewBefore !== undefined && !(renewBefore > 0 && renewBefore < (lifetime ?? DEFAULT_LIFETIME.toSeconds()))) {
+      throw new Error(`FabricCaIdentities: renewBefore (${renewBefore} s) must be positive and shorter than certificateLifetime (${lifetime ?? DEFAULT_LIFETIME.toSeconds()} s), or a certificate would be renewed at once, again and again.`);
     }
   }
 
@@ -85,6 +100,17 @@ export class FabricCaIdentities implements IIdentityProvider {
   private key(scope: Construct, org: string): string {
     return `${FabricChart.find(scope).node.path}/${org}`;
   }
+}
+
+/** The seconds of a Duration prop, refusing anything else. */
+function checkDuration(prop: string, value: unknown): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!(value instanceof Duration)) {
+    throw new Error(`FabricCaIdentities: ${prop} must be a cdk8s Duration, got ${describeValue(value)}. Write it like Duration.days(90).`);
+  }
+  return value.toSeconds();
 }
 
 /** The organization whose construct `scope` is, or is inside. */

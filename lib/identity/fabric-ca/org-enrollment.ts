@@ -11,11 +11,15 @@ import { FabricCa } from './fabric-ca';
 export interface OrgEnrollmentProps {
   readonly org: OrganizationIdentity;
   readonly certificateLifetime?: Duration;
+  readonly renewBefore?: Duration;
   readonly renewalSchedule?: string;
   readonly caStorage?: string;
 }
 
 const ENROLL_SCRIPT = 'enroll-identities.sh';
+
+/** How long issued certificates are valid unless the app says. */
+export const DEFAULT_LIFETIME = Duration.days(365);
 
 /**
  * One organization's identities from its own Fabric CA: the CA, and the enroll Job and renew
@@ -35,11 +39,12 @@ export class OrgEnrollment extends Construct {
     super(scope, id);
     this.org = props.org;
     const chart = FabricChart.find(this);
-    const lifetime = (props.certificateLifetime ?? Duration.days(365)).toSeconds();
+    const lifetime = (props.certificateLifetime ?? DEFAULT_LIFETIME).toSeconds();
+    const renewBefore = props.renewBefore?.toSeconds() ?? Math.floor(lifetime / 3);
     this.ca = new FabricCa(this, 'ca', { org: this.org, storage: props.caStorage, certificateLifetime: Duration.seconds(lifetime) });
     this.accountName = `${this.org.name}-enroll`;
     this.addAccess(chart);
-    const jobProps = this.jobProps(lifetime);
+    const jobProps = this.jobProps(lifetime, renewBefore);
     new FabricJob(this, 'enroll', jobProps);
     const labels = { ...componentLabels(Component.IDENTITY, this.org.name), 'hyperkube.io/step': 'renew-identities' };
     new k8s.KubeCronJob(this, 'renew', {
@@ -52,7 +57,7 @@ export class OrgEnrollment extends Construct {
             backoffLimit: 2,
             template: fabricJobPod(chart, {
               ...jobProps,
-              env: { ...jobProps.env, RENEW_BEFORE_SECONDS: String(Math.floor(lifetime / 3)) },
+              env: { ...jobProps.env, RUN_MODE: 'renew' },
             }, labels),
           },
         },
@@ -70,7 +75,7 @@ export class OrgEnrollment extends Construct {
     this.passwords.push(request);
   }
 
-  private jobProps(lifetimeSeconds: number): FabricJobProps {
+  private jobProps(lifetimeSeconds: number, renewBeforeSeconds: number): FabricJobProps {
     const chart = FabricChart.find(this);
     const profile = () => this.org.connectionProfileTemplate?.();
     return {
@@ -97,7 +102,8 @@ export class OrgEnrollment extends Construct {
         IDENTITIES: Lazy.any({ produce: () => this.identities.map((request) => JSON.stringify(identityLine(request))).join('\n') }),
         PASSWORDS: Lazy.any({ produce: () => JSON.stringify(this.passwords.map(passwordLine)) }),
         CERTIFICATE_LIFETIME_SECONDS: String(lifetimeSeconds),
-        RENEW_BEFORE_SECONDS: '0',
+        RENEWAL_WINDOW_SECONDS: String(renewBeforeSeconds),
+        RUN_MODE: 'enroll',
       },
       volumes: [],
       inputs: [],

@@ -52,7 +52,7 @@ export class ImportedIdentities implements IIdentityProvider {
   private readonly imports = new Map<FabricChart, SecretImport[]>();
 
   public constructor(props: ImportedIdentitiesProps) {
-    const given = (optionalRecord(OWNER, 'props', props) ?? {}) as ImportedIdentitiesProps;
+    const given = (optionalRecord(OWNER, 'props', props) ?? {}) as unknown as ImportedIdentitiesProps;
     rejectUnknownProps(OWNER, given, IMPORTED_IDENTITIES_PROPS);
     this.directory = requireString(OWNER, 'directory', given.directory, 'crypto-config');
     this.organizationFolders = stringRecord('organizations', given.organizations);

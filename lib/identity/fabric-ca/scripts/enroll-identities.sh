@@ -10,7 +10,7 @@
 #   3. the public MSP ConfigMap (both CA certificates, NodeOU config) and, for a peer org, the
 #      connection profile with its TLS CA: written when missing or different;
 #   4. every identity Secret: when missing, register (or reset the password of) the identity at
-#      both CAs and enroll it; when due for renewal (RENEW_BEFORE_SECONDS > 0), re-enroll it with the
+#      both CAs and enroll it; when due for renewal (RUN_MODE=renew), re-enroll it with the
 #      same key, which Raft and the channel config match nodes by; then restart what reads them,
 #      one workload at a time, each ready before the next.
 #
@@ -19,7 +19,8 @@
 #      profile without TLS CAs; null for an ordering org), CONNECTION_LABELS (JSON),
 #      IDENTITIES (JSON lines: secretName, name, role, tlsHosts, restarts, labels),
 #      PASSWORDS (JSON array: secretName, username, labels), CERTIFICATE_LIFETIME_SECONDS,
-#      RENEW_BEFORE_SECONDS (0: enroll only), BIN_DIR (fabric-ca-client and fabric-ca-server).
+#      RENEWAL_WINDOW_SECONDS (an identity is due when less of its lifetime remains), RUN_MODE
+#      (enroll: make what is missing; renew: renew what is due), BIN_DIR (fabric-ca-client, -server).
 
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
@@ -231,7 +232,7 @@ enroll_identity() {
 
 # renew_at: when an identity enrolled now is due for renewal (seconds since the epoch).
 renew_at() {
-  echo $((NOW + CERTIFICATE_LIFETIME_SECONDS - RENEW_WINDOW_SECONDS))
+  echo $((NOW + CERTIFICATE_LIFETIME_SECONDS - RENEWAL_WINDOW_SECONDS))
 }
 
 # renew_identity LINE: re-enrolls, with the same keys, the identity LINE describes, whose Secret
@@ -300,7 +301,7 @@ ensure_identity() {
   local secret renew_after
   secret=$(jq -r .secretName <<<"$1")
   if ! object_get secrets "${secret}"; then
-    if ((RENEW_BEFORE_SECONDS > 0)); then
+    if [[ "${RUN_MODE}" == renew ]]; then
       log "Secret ${secret} is not there yet: the enroll Job makes it"
     else
       enroll_identity "$1"
@@ -308,7 +309,7 @@ ensure_identity() {
     return
   fi
   renew_after=$(jq -r '.metadata.annotations["hyperkube.io/renew-after"] // "0"' "${KUBE_OUT}")
-  if ((RENEW_BEFORE_SECONDS > 0)) && [[ "${renew_after}" =~ ^[0-9]+$ ]] && ((NOW >= renew_after)); then
+  if [[ "${RUN_MODE}" == renew && "${renew_after}" =~ ^[0-9]+$ ]] && ((NOW >= renew_after)); then
     renew_identity "$1"
   else
     log "kept ${secret}"
@@ -328,12 +329,9 @@ ensure_password() {
   return 0
 }
 
-# The renewal window used for new Secrets: the CronJob's when given, else a third of the lifetime.
-RENEW_WINDOW_SECONDS="${RENEW_WINDOW_SECONDS:-$((CERTIFICATE_LIFETIME_SECONDS / 3))}"
-
 # A renewal run renews what the enroll Job made, and makes nothing: it leaves a network that is
 # still coming up to the enroll Job.
-if ((RENEW_BEFORE_SECONDS > 0)); then
+if [[ "${RUN_MODE}" == renew ]]; then
   for secret in "${CA_ADMIN_SECRET}" "${CA_TLS_SECRET}"; do
     object_get secrets "${secret}" || { log "Secret ${secret} is not there yet: the enroll Job makes it; nothing to renew"; exit 0; }
   done
