@@ -155,6 +155,11 @@ export class ExternalChaincode extends Construct {
    * is one, else lowercase with a short hash of the name (`My_CC` and `my-cc` stay apart).
    */
   public readonly kubernetesName: string;
+  /**
+   * The endorsement policy the chart gives; `undefined` when it gives none, and the chaincode
+   * follows the channel's default (`/Channel/Application/Endorsement`).
+   */
+  public readonly endorsementPolicy?: EndorsementPolicy;
   private readonly _orgs: IPeerOrg[];
   private readonly _servers: ChaincodeServer[] = [];
   private readonly commitJob: FabricJob;
@@ -194,6 +199,7 @@ export class ExternalChaincode extends Construct {
       : requireArray(owner, 'orgs', props.orgs, (org, path) => checkPeerOrg(owner, path, org, this.chart)));
     const policy = checkEndorsementPolicy(owner, props.endorsementPolicy);
     this.validateEndorsementPolicy(owner, policy);
+    this.endorsementPolicy = policy;
     const collectionList = optionalArray(owner, 'collections', props.collections, (collection, path) => optionalRecord(owner, path, collection) ?? {}) ?? [];
     const collections = collectionList.length > 0 ? this.validateCollections(owner, collectionList as unknown as PrivateDataCollection[]) : [];
     this.collectionsJson = collections.length > 0 ? JSON.stringify(collections, undefined, 2) + '\n' : undefined;

@@ -1,12 +1,14 @@
-import { Chart, ChartProps, JsonPatch } from 'cdk8s';
+import { Chart, ChartProps, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
 import { GeneratedIdentities } from '../identity/generated/generated-identities';
 import { IIdentityProvider } from '../identity/identity-provider';
+import { NETWORK_MODEL_CONFIGMAP, NETWORK_MODEL_KEY } from '../model/network-model';
 import { validateFabricVersion } from './fabric-values';
 import { Component, componentLabels, LabelKeys, MANAGED_BY } from './labels';
 import { pinnedImage, serviceFqdn, serviceHosts, validateDnsLabel, validateStorageClassName } from './naming';
 import { checkProps, describeValue, optionalBoolean, optionalRecord, optionalString } from './props';
+import { namedConfigMap } from './workload';
 
 const FABRIC_CHART = Symbol.for('hyperkube.FabricChart');
 /** On an app's root: the FabricChart of each namespace, so that two never share one. */
@@ -164,6 +166,11 @@ export class FabricChart extends Chart {
       // A Namespace is cluster-scoped: drop the namespace the Chart stamps on every object.
       new KubeNamespace(this, 'namespace', { metadata: { name: namespace, labels: componentLabels(Component.NAMESPACE) } }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
+    // Organizations, channels and chaincodes come after the chart: the model is read when it is written.
+    namedConfigMap(this, NETWORK_MODEL_CONFIGMAP, {
+      metadata: { name: NETWORK_MODEL_CONFIGMAP, labels: componentLabels(Component.MODEL) },
+      data: { [NETWORK_MODEL_KEY]: Lazy.any({ produce: () => networkModelJson(this) }) },
+    });
     if (this.identities.usesDefaultDevelopmentSeed) {
       this.node.addValidation({ validate: () => { warnDevelopmentSeed(this); return []; } });
     }
@@ -219,6 +226,15 @@ export class FabricChart extends Chart {
     }
     this.reservations.set(key, owner);
   }
+}
+
+/**
+ * The chart's `NetworkModel` as the ConfigMap carries it (pretty JSON). The builder is loaded at
+ * synth rather than imported: it reads every construct class, and each of them imports this file.
+ */
+function networkModelJson(chart: FabricChart): string {
+  const { buildNetworkModel } = require('../model/model-builder') as typeof import('../model/model-builder');
+  return JSON.stringify(buildNetworkModel(chart), undefined, 2) + '\n';
 }
 
 function validateLabelValue(owner: string, network: string): void {

@@ -47,6 +47,8 @@ export enum Component {
   CHAINCODE = 'chaincode',
   CONNECTION_PROFILE = 'connection-profile',
   CA = 'ca',
+  /** The network's model, which the `hyperkube` CLI reads (ConfigMap `hyperkube-model`). */
+  MODEL = 'model',
 }
 
 /** Labels naming `component` and, when given, the organization `organization`. */

@@ -156,6 +156,12 @@ for part in chaincode client; do
 done
 timing "build chaincode+client" "$(since "${t}")"
 
+# The package's CLI, compiled as `npm pack` compiles it: each call then costs a node start, not a compile.
+t=$(date +%s)
+CLI_BUILD=$(mktemp -d)
+( cd "${REPO}" && npx --no-install tsc -p tsconfig.build.json --outDir "${CLI_BUILD}" ) || die "the CLI does not compile"
+timing "build hyperkube CLI" "$(since "${t}")"
+
 t=$(date +%s)
 mkdir -p "${CACHE_ROOT}/logs"
 "${KIT}/build.sh" 2>&1 | tee "${CACHE_ROOT}/logs/build.log" >&2 || die "cluster kit build failed"
@@ -188,28 +194,19 @@ milestone() {
                        | if length == 0 then "" else max end' <<<"$2"
 }
 
-# wait_for_jobs T_APPLY: waits until every Job in the namespace is complete; dies on a failed one.
-# Leaves the last Job list in $jobs_json.
+# hyperkube ARG...: the package's CLI against this cluster.
+hyperkube() {
+  KUBECONFIG="${KUBECONFIG_ADMIN}" NODE_PATH="${REPO}/node_modules" node "${CLI_BUILD}/lib/cli/main.js" "$@"
+}
+
+# wait_for_jobs T_APPLY: waits with `hyperkube wait` until every Job of the network in ${NS} is
+# complete; dies, with the CLI's explanation, on a failed or stuck one. Leaves the Job list in $jobs_json.
 wait_for_jobs() {
-  local t_apply=$1 deadline total done_ failed last=""
-  log "waiting up to ${JOB_TIMEOUT}s for the Jobs in ${NS}"
-  deadline=$(( t_apply + JOB_TIMEOUT ))
-  while true; do
-    jobs_json=$(kc -n "${NS}" get jobs -o json)
-    total=$(jq '.items | length' <<<"${jobs_json}")
-    done_=$(jq '[.items[] | select(any(.status.conditions[]?; .type == "Complete" and .status == "True"))] | length' <<<"${jobs_json}")
-    failed=$(jq -r '.items[] | select(any(.status.conditions[]?; .type == "Failed" and .status == "True")) | .metadata.name' <<<"${jobs_json}")
-    [[ -z "${failed}" ]] || die "Job(s) failed: ${failed//$'\n'/ }"
-    if (( total > 0 && done_ == total )); then break; fi
-    if [[ "${done_}/${total}" != "${last}" ]]; then
-      log "Jobs complete: ${done_}/${total} ($(since "${t_apply}") since apply)"
-      last="${done_}/${total}"
-    fi
-    if (( total == 0 && $(date +%s) - t_apply > 120 )); then die "no Jobs appeared in namespace ${NS}"; fi
-    (( $(date +%s) < deadline )) || die "Jobs in ${NS} not complete ${JOB_TIMEOUT}s after the apply (${done_}/${total}); incomplete: $(jq -r \
-      '[.items[] | select(all(.status.conditions[]?; .type != "Complete" or .status != "True")) | .metadata.name] | join(" ")' <<<"${jobs_json}")"
-    sleep 2
-  done
+  local t_apply=$1 left
+  left=$(( t_apply + JOB_TIMEOUT - $(date +%s) ))
+  hyperkube wait -n "${NS}" --timeout "$(( left > 0 ? left : 1 ))" 2>&1 | sed 's/^/[hyperkube] /' \
+    || die "Jobs in ${NS} not complete (hyperkube wait above)"
+  jobs_json=$(kc -n "${NS}" get jobs -o json)
 }
 
 wait_for_jobs "${t_apply}"
@@ -272,6 +269,34 @@ if [[ "${E2E_SKIP_CLIENT:-0}" != 1 ]]; then
   client_scenario "${DIST}" "${STATE_ROOT}/client.log" || die "client scenario failed"
   timing "client scenario" "$(since "${t_client}")"
   timing "apply -> first committed tx" "$(first_tx_after "${t_apply}" "${t_client}" "${STATE_ROOT}/client.log")"
+fi
+
+# ---------------------------------------------------------------- the CLI on the reference network
+# cli_checks DIR: `hyperkube status` must find every node ready, every node of mychannel at one height
+# and basic committed with every org's approval; `hyperkube export` must write the user's own key.
+cli_checks() {
+  local dir=$1 status t
+  t=$(date +%s)
+  for _ in $(seq 15); do
+    status=$(hyperkube status -n "${NS}" -o json)
+    jq -e '(.nodes | all(.ready)) and (.channels[] | select(.name == "mychannel") | [.heights[].height] | all(. != null) and (unique | length == 1))
+           and (.chaincodes[] | select(.name == "basic") | .committed.approvals | length > 0 and all)' <<<"${status}" >/dev/null && break
+    sleep 2
+  done
+  jq -e '.channels | length > 0' <<<"${status}" >/dev/null || die "hyperkube status reports no channel: ${status}"
+  jq -e '(.nodes | all(.ready)) and (.channels[] | select(.name == "mychannel") | [.heights[].height] | all(. != null) and (unique | length == 1))' <<<"${status}" >/dev/null \
+    || die "hyperkube status: a node is not ready or mychannel's heights differ: $(jq -c '[.nodes[] | {name, ready}], .channels' <<<"${status}")"
+  jq -e '.chaincodes[] | select(.name == "basic") | .committed.approvals | length > 0 and all' <<<"${status}" >/dev/null \
+    || die "hyperkube status: basic is not committed with every org's approval: $(jq -c .chaincodes <<<"${status}")"
+  hyperkube status -n "${NS}" | sed 's/^/[hyperkube status] /'
+  hyperkube export org1 -n "${NS}" --out "${dir}/org1" >/dev/null
+  [[ "$(cat "${dir}/org1/msp/keystore/key.pem")" == "$(kc -n "${NS}" get secret org1-user1 -o jsonpath='{.data.key\.pem}' | base64 -d)" ]] \
+    || die "hyperkube export org1 wrote a key that is not org1-user1's"
+  timing "hyperkube status and export checked" "$(since "${t}")"
+}
+
+if [[ "${E2E_SKIP_CLIENT:-0}" != 1 ]]; then
+  cli_checks "${STATE_ROOT}/export"
 fi
 
 # ---------------------------------------------------------------- idempotence

@@ -153,6 +153,13 @@ test('a fresh cdk8s app installs the tarball offline, type-checks, and synthesiz
   expect(installed['fresh.k8s.yaml']).toContain('kind: StatefulSet');
   expect(installed['fresh.k8s.yaml']).toContain('name: hyperkube-scripts');
   expect(installed['fresh.k8s.yaml'] === fromSources['fresh.k8s.yaml']).toBe(true);
+
+  // AND the package's CLI runs from the app's node_modules/.bin, and draws the app from its dist/
+  const help = run(join(app, 'node_modules', '.bin', 'hyperkube'), ['--help'], app);
+  for (const command of ['status', 'wait', 'export', 'diagram']) {
+    expect(help).toContain(command);
+  }
+  expect(run(join(app, 'node_modules', '.bin', 'hyperkube'), ['diagram', '--dist', 'dist'], app)).toMatch(/^flowchart/);
 });
 
 test("the README's example project, with the tarball, synthesizes and passes its own snapshot test", () => {
@@ -236,6 +243,8 @@ function installOffline(app: string): void {
     dependencies: tarballManifest.dependencies,
     peerDependencies: tarballManifest.peerDependencies,
     engines: tarballManifest.engines,
+    // npm ci links (and makes executable) only the commands the lockfile names.
+    bin: tarballManifest.bin,
   };
 
   const pending: Array<[string, string]> = [];
@@ -318,6 +327,8 @@ function linkTools(app: string, names: string[]): void {
   for (const name of names) {
     const target = join(app, 'node_modules', name);
     mkdirSync(dirname(target), { recursive: true });
+    // A tool may be there already as a dependency's dependency (@types/node): the repository's wins.
+    rmSync(target, { recursive: true, force: true });
     symlinkSync(join(REPO, 'node_modules', name), target, 'dir');
     const commands = readJson(join(REPO, 'node_modules', name, 'package.json')).bin;
     const entries = typeof commands === 'string' ? { [name]: commands } : (commands ?? {});
