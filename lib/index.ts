@@ -32,3 +32,7 @@ export { GeneratedIdentities, type GeneratedIdentitiesProps } from './identity/g
 export { FabricCa, type FabricCaProps } from './identity/fabric-ca/fabric-ca';
 export { FabricCaIdentities, type FabricCaIdentitiesProps } from './identity/fabric-ca/fabric-ca-identities';
 export { ImportedIdentities, type ImportedIdentitiesProps } from './identity/imported/imported-identities';
+
+export {
+  type NetworkModel, type OrganizationModel, type ChannelModel, type ChaincodeModel, NETWORK_MODEL_CONFIGMAP, NETWORK_MODEL_KEY,
+} from './model/network-model';

@@ -3,12 +3,13 @@
 # The second half of the CA scenario, sourced by run.sh after ca.sh (and the imported scenario, which
 # runs meanwhile): the renew CronJobs, due 90 s after the enrollment, re-enroll every certificate with
 # the same key and restart the nodes one at a time; the channel then still commits. Uses ca.sh's
-# CA_NS, CA_DIR, CA_LIFETIME_SECONDS, CA_RENEW_BEFORE_SECONDS, t_apply_ca and secret_field.
+# CA_NS, CA_DIR, CA_LIFETIME_SECONDS, CA_RENEW_BEFORE_SECONDS, t_apply_ca, enrolled_orderer_cert and
+# secret_field.
 
 saved_ns=${NS}
 NS=${CA_NS}
 # Renewal: the renew CronJobs run every minute and re-enroll what is within CA_RENEW_BEFORE_SECONDS of its end.
-old_cert=$(secret_field orderer-node0-identity tls.crt)
+old_cert=${enrolled_orderer_cert}
 old_serial=$(openssl x509 -noout -serial <<<"${old_cert}")
 t=$(date +%s)
 deadline=$(( t_apply_ca + CA_LIFETIME_SECONDS ))

@@ -57,6 +57,8 @@ tls_issuer=$(secret_field org1-peer0-identity tls.crt | openssl x509 -noout -iss
 [[ "${issuer}" == *"CN = org1-ca"* && "${tls_issuer}" == *"CN = org1-tlsca"* ]] \
   || die "ca: org1-peer0's certificates come from ${issuer} and ${tls_issuer}, not org1-ca and org1-tlsca"
 log "ca: org1-peer0 enrolled in the cluster: signing certificate ${issuer}, TLS certificate ${tls_issuer}"
+# What ca-renewal.sh compares with: orderer-node0's TLS certificate as enrolled.
+enrolled_orderer_cert=$(secret_field orderer-node0-identity tls.crt)
 
 export_client_objects "${CA_DIR}/cluster"
 t_client=$(date +%s)
