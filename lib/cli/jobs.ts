@@ -46,7 +46,9 @@ export async function explainJob(cluster: Cluster, namespace: string, job: strin
   if (!pod) {
     return [`${job}: no pod yet`];
   }
-  const lines = [`${job}: pod ${pod.metadata?.name} is ${pod.status?.phase ?? 'unknown'}${waitingReasons(pod)}`];
+  const failedBefore = pods.slice(0, -1).filter((earlier) => earlier.status?.phase === 'Failed').length;
+  const retries = failedBefore > 0 ? ` (after ${failedBefore} failed pod${failedBefore > 1 ? 's' : ''})` : '';
+  const lines = [`${job}: pod ${pod.metadata?.name} is ${pod.status?.phase ?? 'unknown'}${retries}${waitingReasons(pod)}`];
   for (const container of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
     const log = await cluster.podLog(namespace, pod.metadata?.name ?? '', container.name, 200);
     lines.push(...telling(log).map((line) => `  ${container.name}: ${line}`));
@@ -62,9 +64,12 @@ function waitingReasons(pod: V1Pod): string {
   return waiting.length > 0 ? `, waiting: ${waiting.join('; ')}` : '';
 }
 
-/** The lines of a Job's log that explain it: Hyperkube's ERROR and REFUSED lines, else its last lines. */
+/**
+ * The lines of a Job's log that explain it: Hyperkube's ERROR and REFUSED lines (the last five),
+ * else its last line, which for a Job that waits says what it waits for.
+ */
 export function telling(log: string): string[] {
   const lines = log.split('\n').filter((line) => line.trim() !== '');
   const errors = lines.filter((line) => /\b(ERROR|REFUSED|FATAL|panic)\b/.test(line));
-  return (errors.length > 0 ? errors : lines).slice(-5);
+  return errors.length > 0 ? errors.slice(-5) : lines.slice(-1);
 }

@@ -61,8 +61,27 @@ describe('hyperkube wait', () => {
     expect(result.explanation).toEqual(['no Job of Hyperkube in namespace elsewhere: apply the manifests, or name the namespace with -n']);
   });
 
-  test('GIVEN a log without errors WHEN it is told THEN its last five lines are', () => {
-    expect(telling('1\n2\n\n3\n4\n5\n6\n')).toEqual(['2', '3', '4', '5', '6']);
+  test('GIVEN a log WHEN it is told THEN its ERROR lines are, else its last line', () => {
+    expect(telling('waiting 1\nwaiting 2\n\n')).toEqual(['waiting 2']);
     expect(telling('a\nERROR: x\nb\n')).toEqual(['ERROR: x']);
+    expect(telling('ERROR: 1\nERROR: 2\nERROR: 3\nERROR: 4\nERROR: 5\nERROR: 6\n')).toEqual(['ERROR: 2', 'ERROR: 3', 'ERROR: 4', 'ERROR: 5', 'ERROR: 6']);
+  });
+
+  test('GIVEN a Job whose earlier pods failed WHEN it is explained THEN the count of failed pods is said', async () => {
+    const cluster = new FakeCluster();
+    cluster.jobs = [job('approve', 'running', 'approve-chaincode')];
+    const failed = jobPod('approve', ['run']);
+    const current = jobPod('approve', ['run']);
+    cluster.pods = [
+      { ...failed, metadata: { ...failed.metadata, name: 'approve-a' }, status: { phase: 'Failed' } },
+      { ...current, metadata: { ...current.metadata, name: 'approve-b', creationTimestamp: new Date('2026-01-01T00:05:00Z') }, status: { phase: 'Running' } },
+    ];
+    cluster.logs['approve-b/run'] = 'waiting for x (attempt 1/90)\nwaiting for x (attempt 2/90): server has no ready pod: ImagePullBackOff\n';
+    const result = await waitForJobs(cluster, { namespace: 'fabric', timeoutSeconds: 2, display: recorder(), ...clock() });
+    expect(result.explanation).toEqual([
+      '1 Job(s) still running after 2s: approve',
+      'approve: pod approve-b is Running (after 1 failed pod)',
+      '  run: waiting for x (attempt 2/90): server has no ready pod: ImagePullBackOff',
+    ]);
   });
 });
