@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import * as yaml from 'js-yaml';
 import { NETWORK_MODEL_CONFIGMAP, NETWORK_MODEL_KEY, NetworkModel } from '../model/network-model';
+import { parseModel } from '../model/parse-model';
 import { mermaid, svg } from './diagram';
 
 /** The pictures `hyperkube diagram` draws. */
@@ -98,67 +99,6 @@ function isModelConfigMap(document: unknown): document is ConfigMapLike {
   return typeof object === 'object' && object !== null && object.kind === 'ConfigMap' && object.metadata?.name === NETWORK_MODEL_CONFIGMAP;
 }
 
-/** The model in a ConfigMap's `model.json`, its shape checked so that drawing never meets a surprise. */
-export function parseModel(json: unknown, file: string): NetworkModel {
-  const where = `ConfigMap ${NETWORK_MODEL_CONFIGMAP} in ${file}`;
-  if (typeof json !== 'string') {
-    throw new Error(`${where} has no ${NETWORK_MODEL_KEY}. Synthesize the app again with \`cdk8s synth\`.`);
-  }
-  let model: unknown;
-  try {
-    model = JSON.parse(json);
-  } catch (error) {
-    throw new Error(`${where}: ${NETWORK_MODEL_KEY} is not JSON (${(error as Error).message}). Synthesize the app again with \`cdk8s synth\`.`);
-  }
-  const problem = shapeProblem(model);
-  if (problem) {
-    throw new Error(`${where}: ${NETWORK_MODEL_KEY} is not a network model: ${problem}. Synthesize the app again with \`cdk8s synth\`, and use a hyperkube CLI of the same version as the library.`);
-  }
-  return model as NetworkModel;
-}
-
-/** What is wrong with `value` as a NetworkModel, or undefined. */
-function shapeProblem(value: unknown): string | undefined {
-  const record = (item: unknown): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item);
-  const strings = (item: unknown) => Array.isArray(item) && item.every((each) => typeof each === 'string');
-  if (!record(value)) {
-    return 'it is not an object';
-  }
-  for (const key of ['network', 'namespace', 'fabricVersion']) {
-    if (typeof value[key] !== 'string') {
-      return `${key} is not a string`;
-    }
-  }
-  const lists: Record<string, { strings: string[]; kinds?: string[] }> = {
-    organizations: { strings: ['name', 'mspId', 'kind'], kinds: ['peer', 'orderer'] },
-    channels: { strings: ['name'] },
-    chaincodes: { strings: ['name', 'channel', 'version', 'endorsementPolicy'] },
-  };
-  const arrays: Record<string, string[]> = {
-    organizations: ['nodes'],
-    channels: ['orderers', 'consenters', 'members'],
-    chaincodes: ['orgs', 'servers'],
-  };
-  for (const [key, { strings: fields, kinds }] of Object.entries(lists)) {
-    const items = value[key];
-    if (!Array.isArray(items)) {
-      return `${key} is not a list`;
-    }
-    for (const [index, item] of items.entries()) {
-      if (!record(item)) {
-        return `${key}[${index}] is not an object`;
-      }
-      const bad = fields.find((field) => typeof item[field] !== 'string') ?? arrays[key].find((field) => !strings(item[field]));
-      if (bad) {
-        return `${key}[${index}].${bad} is missing or of the wrong type`;
-      }
-      if (kinds && !kinds.includes(item.kind as string)) {
-        return `${key}[${index}].kind is "${String(item.kind)}", not ${kinds.join(' or ')}`;
-      }
-    }
-  }
-  return undefined;
-}
 
 /** The model to draw: the one named by `network`, or the only one there is. */
 function chooseModel(found: FoundModel[], dist: string, network?: string): NetworkModel {

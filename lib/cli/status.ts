@@ -1,5 +1,6 @@
-import type { V1Pod } from '@kubernetes/client-node';
-import { ChaincodeModel, NETWORK_MODEL_CONFIGMAP, NETWORK_MODEL_KEY, NetworkModel } from '../model/network-model';
+import type { V1ConfigMap, V1Pod } from '@kubernetes/client-node';
+import { ChaincodeModel, ChannelModel, NETWORK_MODEL_CONFIGMAP, NETWORK_MODEL_KEY, NetworkModel } from '../model/network-model';
+import { parseModel } from '../model/parse-model';
 import { Cluster } from './cluster';
 import { JobState, networkJobs } from './jobs';
 
@@ -68,14 +69,33 @@ export async function networkStatus(cluster: Cluster, namespace: string): Promis
   }
   const peerPods = new Map(pods.filter((pod) => pod.metadata?.labels?.['app.kubernetes.io/component'] === 'peer' && isReady(pod))
     .map((pod) => [workloadOf(pod), pod.metadata?.name ?? '']));
-  const channels = await Promise.all(model.channels.map((channel) => channelStatus(cluster, namespace, model, channel.name, peerPods)));
-  const chaincodes = await Promise.all(model.chaincodes.map((chaincode) => chaincodeStatus(cluster, namespace, model, chaincode, peerPods)));
+  // Each org's MSP ConfigMap is read once, whatever number of consenters and chaincodes need it.
+  const msps = new Map<string, Promise<V1ConfigMap | undefined>>();
+  const mspOf = (org: string) => {
+    if (!msps.has(org)) {
+      msps.set(org, cluster.readConfigMap(namespace, `${org}-msp`));
+    }
+    return msps.get(org) as Promise<V1ConfigMap | undefined>;
+  };
+  const context: StatusContext = { cluster, namespace, model, peerPods, mspOf };
+  const channels = await Promise.all(model.channels.map((channel) => channelStatus(context, channel)));
+  const chaincodes = await Promise.all(model.chaincodes.map((chaincode) => chaincodeStatus(context, chaincode)));
   return { namespace, network: model.network, nodes, channels, chaincodes, jobs };
 }
 
+/** What the channel and chaincode reports share: the network, its ready peers' pods, its orgs' MSPs. */
+interface StatusContext {
+  readonly cluster: Cluster;
+  readonly namespace: string;
+  readonly model: NetworkModel;
+  /** Ready peers: workload name -> pod name. */
+  readonly peerPods: Map<string, string>;
+  mspOf(org: string): Promise<V1ConfigMap | undefined>;
+}
+
 async function readModel(cluster: Cluster, namespace: string): Promise<NetworkModel | undefined> {
-  const text = (await cluster.readConfigMap(namespace, NETWORK_MODEL_CONFIGMAP))?.data?.[NETWORK_MODEL_KEY];
-  return text === undefined ? undefined : JSON.parse(text) as NetworkModel;
+  const configMap = await cluster.readConfigMap(namespace, NETWORK_MODEL_CONFIGMAP);
+  return configMap ? parseModel(configMap.data?.[NETWORK_MODEL_KEY], `namespace ${namespace}`) : undefined;
 }
 
 /** A pod of a peer, consenter, CA or chaincode server; not of a Job. */
@@ -112,22 +132,21 @@ function workloadOf(pod: V1Pod): string {
   return owner?.kind === 'ReplicaSet' ? owner.name.replace(/-[a-z0-9]+$/, '') : name;
 }
 
-async function channelStatus(cluster: Cluster, namespace: string, model: NetworkModel, channel: string, peerPods: Map<string, string>): Promise<ChannelStatus> {
-  const spec = model.channels.find((c) => c.name === channel);
-  const members = model.organizations.filter((org) => spec?.members.includes(org.name));
-  const peers = members.flatMap((org) => org.nodes);
+async function channelStatus({ cluster, namespace, model, peerPods, mspOf }: StatusContext, channel: ChannelModel): Promise<ChannelStatus> {
+  const peers = model.organizations.filter((org) => channel.members.includes(org.name)).flatMap((org) => org.nodes);
   const heights: HeightReport[] = [];
   for (const peer of peers) {
     const pod = peerPods.get(peer);
-    heights.push(pod ? await peerHeight(cluster, namespace, pod, channel, peer) : { node: peer, error: 'not ready' });
+    heights.push(pod ? await peerHeight(cluster, namespace, pod, channel.name, peer) : { node: peer, error: 'not ready' });
   }
   // Consenters are asked through a ready peer of the channel, which may read the channel's blocks.
   const via = peers.map((peer) => peerPods.get(peer)).find((pod) => pod !== undefined);
-  for (const consenter of spec?.consenters ?? []) {
-    const ca = await ordererTlsCa(cluster, namespace, model, consenter);
-    heights.push(via && ca ? await consenterHeight(cluster, namespace, via, channel, consenter, ca) : { node: consenter, error: via ? 'no TLS CA' : 'no ready peer to ask' });
+  for (const consenter of channel.consenters) {
+    const org = model.organizations.find((o) => o.nodes.includes(consenter));
+    const ca = org && (await mspOf(org.name))?.data?.['tlsca.pem'];
+    heights.push(via && ca ? await consenterHeight(cluster, namespace, via, channel.name, consenter, ca) : { node: consenter, error: via ? 'no TLS CA' : 'no ready peer to ask' });
   }
-  return { name: channel, heights };
+  return { name: channel.name, heights };
 }
 
 async function peerHeight(cluster: Cluster, namespace: string, pod: string, channel: string, node: string): Promise<HeightReport> {
@@ -146,12 +165,8 @@ async function consenterHeight(cluster: Cluster, namespace: string, pod: string,
   return match ? { node: consenter, height: Number(match[1]) + 1 } : { node: consenter, error: lastLine(result.stderr || result.stdout) };
 }
 
-async function ordererTlsCa(cluster: Cluster, namespace: string, model: NetworkModel, consenter: string): Promise<string | undefined> {
-  const org = model.organizations.find((o) => o.nodes.includes(consenter));
-  return org ? (await cluster.readConfigMap(namespace, `${org.name}-msp`))?.data?.['tlsca.pem'] : undefined;
-}
-
-async function chaincodeStatus(cluster: Cluster, namespace: string, model: NetworkModel, chaincode: ChaincodeModel, peerPods: Map<string, string>): Promise<ChaincodeStatus> {
+async function chaincodeStatus(context: StatusContext, chaincode: ChaincodeModel): Promise<ChaincodeStatus> {
+  const { cluster, namespace, model, peerPods } = context;
   const base = { name: chaincode.name, channel: chaincode.channel, version: chaincode.version };
   const peers = model.organizations.filter((org) => chaincode.orgs.includes(org.name)).flatMap((org) => org.nodes);
   const pod = peers.map((peer) => peerPods.get(peer)).find((name) => name !== undefined);
@@ -159,7 +174,7 @@ async function chaincodeStatus(cluster: Cluster, namespace: string, model: Netwo
     return { ...base, error: 'no ready peer to ask' };
   }
   const org = model.organizations.find((o) => o.nodes.some((node) => peerPods.get(node) === pod));
-  const admin = org && await adminMsp(cluster, namespace, org.name);
+  const admin = org && await adminMsp(context, org.name);
   if (!org || !admin) {
     return { ...base, error: `no admin Secret ${org?.name}-admin to ask with` };
   }
@@ -182,8 +197,8 @@ async function chaincodeStatus(cluster: Cluster, namespace: string, model: Netwo
 }
 
 /** The org admin's signing identity and the org's MSP files, read from the cluster. */
-async function adminMsp(cluster: Cluster, namespace: string, org: string) {
-  const [secret, msp] = await Promise.all([cluster.readSecret(namespace, `${org}-admin`), cluster.readConfigMap(namespace, `${org}-msp`)]);
+async function adminMsp({ cluster, namespace, mspOf }: StatusContext, org: string) {
+  const [secret, msp] = await Promise.all([cluster.readSecret(namespace, `${org}-admin`), mspOf(org)]);
   const decode = (key: string) => Buffer.from(secret?.data?.[key] ?? '', 'base64').toString('utf8');
   if (!secret?.data?.['cert.pem'] || !msp?.data?.['ca.pem']) {
     return undefined;

@@ -19,6 +19,8 @@ export interface IdentityFiles {
  * certificates to check them at synth time; of private keys it reads only their file names.
  */
 export class CryptoOrgFolder {
+  private readonly cas = new Map<string, ParsedCertificate>();
+
   public constructor(private readonly owner: string, public readonly path: string) {
     if (!isDirectory(path)) {
       throw new Error(`${owner}: the organization folder ${path} does not exist. Give its path in \`organizations\`, relative to \`directory\`.`);
@@ -30,9 +32,14 @@ export class CryptoOrgFolder {
     return basename(this.path);
   }
 
-  /** The one certificate in `msp/cacerts` (signing CA) or `msp/tlscacerts` (TLS CA). */
-  public caCertificate(kind: 'cacerts' | 'tlscacerts'): string {
-    return this.onlyFile(join(this.path, 'msp', kind), 'a CA certificate (PEM)');
+  /** The one certificate in `msp/cacerts` (signing CA) or `msp/tlscacerts` (TLS CA), read once. */
+  public ca(kind: 'cacerts' | 'tlscacerts'): ParsedCertificate {
+    let ca = this.cas.get(kind);
+    if (!ca) {
+      ca = readCertificate(this.owner, this.onlyFile(join(this.path, 'msp', kind), 'a CA certificate (PEM)'));
+      this.cas.set(kind, ca);
+    }
+    return ca;
   }
 
   /** Where the identity `shortName` (`peer0`, `admin`, `user1`) is in cryptogen's layout, if anywhere. */
@@ -76,20 +83,27 @@ export class CryptoOrgFolder {
   }
 }
 
+/** A PEM certificate file, read and parsed. */
+export interface ParsedCertificate {
+  readonly path: string;
+  readonly pem: string;
+  readonly certificate: X509Certificate;
+}
+
 /** The PEM certificate at `path`, parsed. */
-export function readCertificate(owner: string, path: string): { pem: string; certificate: X509Certificate } {
+export function readCertificate(owner: string, path: string): ParsedCertificate {
   const pem = readFileSync(path, 'utf8');
   try {
-    return { pem, certificate: new X509Certificate(pem) };
+    return { path, pem, certificate: new X509Certificate(pem) };
   } catch (error) {
     throw new Error(`${owner}: ${path} is not a PEM certificate (${(error as Error).message}).`);
   }
 }
 
-/** Checks that `issuer` signed `certificate`, which the channel and the peers will check too. */
-export function checkIssuedBy(owner: string, path: string, certificate: X509Certificate, issuerPath: string, issuer: X509Certificate): void {
-  if (!certificate.checkIssued(issuer) || !certificate.verify(issuer.publicKey)) {
-    throw new Error(`${owner}: ${path} (${certificate.subject.replace(/\n/g, ', ')}) was not issued by the CA in ${issuerPath}; import the folder of that organization, as cryptogen or the CA made it.`);
+/** Checks that `issuer` signed `leaf`, which the channel and the peers will check too. */
+export function checkIssuedBy(owner: string, leaf: ParsedCertificate, issuer: ParsedCertificate): void {
+  if (!leaf.certificate.checkIssued(issuer.certificate) || !leaf.certificate.verify(issuer.certificate.publicKey)) {
+    throw new Error(`${owner}: ${leaf.path} (${leaf.certificate.subject.replace(/\n/g, ', ')}) was not issued by the CA in ${issuer.path}; import the folder of that organization, as cryptogen or the CA made it.`);
   }
 }
 

@@ -61,17 +61,14 @@ export class ImportedIdentities implements IIdentityProvider {
 
   public organization(org: OrganizationIdentity): CertificateAuthorities {
     const folder = this.orgFolder(org.name);
-    return {
-      signingCaPem: readCertificate(OWNER, folder.caCertificate('cacerts')).pem,
-      tlsCaPem: readCertificate(OWNER, folder.caCertificate('tlscacerts')).pem,
-    };
+    return { signingCaPem: folder.ca('cacerts').pem, tlsCaPem: folder.ca('tlscacerts').pem };
   }
 
   public identity(scope: Construct, request: IdentityRequest): ProvidedIdentity {
     const owner = `${OWNER} (${scope.node.path})`;
     const org = this.orgFolder(request.org.name);
     const files = org.identityFiles(this.identityFolder(owner, org, request), { signing: request.role !== undefined, tls: request.tlsHosts !== undefined });
-    this.check(owner, org, request, files);
+    const tlsCertificatePem = this.check(owner, org, request, files);
     this.addImport(scope, {
       secretName: request.secretName,
       labels: request.labels,
@@ -81,7 +78,7 @@ export class ImportedIdentities implements IIdentityProvider {
         ...(files.tlsCertificate ? { [IdentityKeys.TLS_CERT]: files.tlsCertificate, [IdentityKeys.TLS_KEY]: files.tlsKey as string } : {}),
       },
     });
-    return { tlsCertificatePem: files.tlsCertificate && !files.tlsIsClientPair ? readCertificate(OWNER, files.tlsCertificate).pem : undefined };
+    return { tlsCertificatePem: files.tlsIsClientPair ? undefined : tlsCertificatePem };
   }
 
   public password(scope: Construct, request: PasswordRequest): void {
@@ -123,24 +120,27 @@ export class ImportedIdentities implements IIdentityProvider {
     return found;
   }
 
-  /** What the peers and orderers will check anyway, checked at synth, where the fix is. */
-  private check(owner: string, org: CryptoOrgFolder, request: IdentityRequest, files: IdentityFiles): void {
+  /**
+   * What the peers and orderers will check anyway, checked at synth, where the fix is. Returns the
+   * TLS certificate, when the identity has one.
+   */
+  private check(owner: string, org: CryptoOrgFolder, request: IdentityRequest, files: IdentityFiles): string | undefined {
     if (files.signingCertificate && request.role) {
-      const ca = readCertificate(owner, org.caCertificate('cacerts'));
-      const { certificate } = readCertificate(owner, files.signingCertificate);
-      checkIssuedBy(owner, files.signingCertificate, certificate, org.caCertificate('cacerts'), ca.certificate);
-      checkRole(owner, files.signingCertificate, certificate, request.role);
+      const signing = readCertificate(owner, files.signingCertificate);
+      checkIssuedBy(owner, signing, org.ca('cacerts'));
+      checkRole(owner, signing.path, signing.certificate, request.role);
     }
-    if (files.tlsCertificate) {
-      const ca = readCertificate(owner, org.caCertificate('tlscacerts'));
-      const { certificate } = readCertificate(owner, files.tlsCertificate);
-      checkIssuedBy(owner, files.tlsCertificate, certificate, org.caCertificate('tlscacerts'), ca.certificate);
-      // Admins and users present their TLS pair as clients only; servers are dialled by name.
-      const isServer = request.role !== NodeRole.ADMIN && request.role !== NodeRole.CLIENT;
-      if (isServer && request.tlsHosts) {
-        checkHosts(owner, files.tlsCertificate, certificate, request.tlsHosts);
-      }
+    if (!files.tlsCertificate) {
+      return undefined;
     }
+    const tls = readCertificate(owner, files.tlsCertificate);
+    checkIssuedBy(owner, tls, org.ca('tlscacerts'));
+    // Admins and users present their TLS pair as clients only; servers are dialled by name.
+    const isServer = request.role !== NodeRole.ADMIN && request.role !== NodeRole.CLIENT;
+    if (isServer && request.tlsHosts) {
+      checkHosts(owner, tls.path, tls.certificate, request.tlsHosts);
+    }
+    return tls.pem;
   }
 
   private addImport(scope: Construct, secret: SecretImport): void {
