@@ -4,5 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The slowest suites spend their time in child processes (bash, tsc), so a worker per core pays
+  // even on two cores; Jest's default leaves one core idle.
+  maxWorkers: '100%',
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 };

@@ -42,6 +42,8 @@ for workload in ${workloads}; do
 done
 kc -n "${CA_NS}" logs -l hyperkube.io/step=renew-identities --tail=-1 --prefix 2>/dev/null | grep -E 'renewed|restarted' | sed 's/^/ca: /' || true
 timing "ca: wait for renewal (lifetime ${CA_LIFETIME_SECONDS}s, due after $((CA_LIFETIME_SECONDS - CA_RENEW_BEFORE_SECONDS))s) and restarts" "$(since "${t}")"
+# Neither the suspension nor the renewal's restart annotations are in the manifests: a re-apply keeps both.
+reapply_changes_nothing "${CA_DIR}/dist"
 export_client_objects "${CA_DIR}/cluster"
 t_client=$(date +%s)
 client_scenario "${CA_DIR}/cluster" "${CA_DIR}/client-renewed.log" || die "ca: client scenario after the renewal failed"
