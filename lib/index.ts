@@ -24,6 +24,9 @@ export {
 } from './chaincode/external-chaincode';
 export { CcaasPackage, type CcaasConnection } from './chaincode/ccaas-package';
 
+export { Application, type ApplicationProps } from './application/application';
+export { GATEWAY_LAYOUT } from './application/gateway-layout';
+
 export {
   type IIdentityProvider, type CertificateAuthorities, type KeyPair, NodeRole, type OrgScope, type OrganizationIdentity,
   type IdentityRequest, type ProvidedIdentity, type PasswordRequest,

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import { GATEWAY_LAYOUT, gatewayEnvironment } from '../application/gateway-layout';
 import { Cluster } from './cluster';
 
 /** What `exportIdentity` wrote, relative to the output folder. */
@@ -8,18 +9,6 @@ export interface ExportedFiles {
   readonly mspId: string;
   readonly files: string[];
 }
-
-/** The file layout of an export: an MSP folder, the connection profile, the TLS CA. */
-export const EXPORT_LAYOUT = {
-  PROFILE: 'connection.json',
-  TLS_CA: 'tls/ca.pem',
-  SIGNING_CA: 'msp/cacerts/ca.pem',
-  TLS_CA_IN_MSP: 'msp/tlscacerts/tlsca.pem',
-  NODE_OUS: 'msp/config.yaml',
-  CERT: 'msp/signcerts/cert.pem',
-  KEY: 'msp/keystore/key.pem',
-  ENV: 'gateway.env',
-} as const;
 
 /**
  * Writes what a Fabric Gateway application of organization `org` needs to act as `user`, read
@@ -36,14 +25,14 @@ export async function exportIdentity(cluster: Cluster, namespace: string, org: s
   const profile = JSON.parse(profileText) as GatewayProfile;
   const mspId = profile.organizations[profile.client.organization]?.mspid ?? profile.client.organization;
   const files: Record<string, string> = {
-    [EXPORT_LAYOUT.PROFILE]: profileText,
-    [EXPORT_LAYOUT.TLS_CA]: entry(msp, 'tlsca.pem'),
-    [EXPORT_LAYOUT.SIGNING_CA]: entry(msp, 'ca.pem'),
-    [EXPORT_LAYOUT.TLS_CA_IN_MSP]: entry(msp, 'tlsca.pem'),
-    [EXPORT_LAYOUT.NODE_OUS]: entry(msp, 'config.yaml'),
-    [EXPORT_LAYOUT.CERT]: secretEntry(secret, 'cert.pem'),
-    [EXPORT_LAYOUT.KEY]: secretEntry(secret, 'key.pem'),
-    [EXPORT_LAYOUT.ENV]: gatewayEnv(profile, mspId),
+    [GATEWAY_LAYOUT.PROFILE]: profileText,
+    [GATEWAY_LAYOUT.TLS_CA]: entry(msp, 'tlsca.pem'),
+    [GATEWAY_LAYOUT.SIGNING_CA]: entry(msp, 'ca.pem'),
+    [GATEWAY_LAYOUT.TLS_CA_IN_MSP]: entry(msp, 'tlsca.pem'),
+    [GATEWAY_LAYOUT.NODE_OUS]: entry(msp, 'config.yaml'),
+    [GATEWAY_LAYOUT.CERT]: secretEntry(secret, 'cert.pem'),
+    [GATEWAY_LAYOUT.KEY]: secretEntry(secret, 'key.pem'),
+    [GATEWAY_LAYOUT.ENV]: gatewayEnv(profile, mspId),
   };
   for (const [file, content] of Object.entries(files)) {
     const path = join(outDir, file);
@@ -51,7 +40,7 @@ export async function exportIdentity(cluster: Cluster, namespace: string, org: s
     writeFileSync(path, content);
   }
   // The key is the user's alone.
-  chmodSync(join(outDir, EXPORT_LAYOUT.KEY), 0o600);
+  chmodSync(join(outDir, GATEWAY_LAYOUT.KEY), 0o600);
   return { mspId, files: Object.keys(files) };
 }
 
@@ -68,15 +57,8 @@ function gatewayEnv(profile: GatewayProfile, mspId: string): string {
   const peer = peerName ? profile.peers[peerName] : undefined;
   const endpoint = peer?.url.replace(/^grpcs?:\/\//, '') ?? '';
   const alias = peer?.grpcOptions?.['ssl-target-name-override'] ?? endpoint.replace(/:\d+$/, '');
-  return [
-    `MSP_ID=${mspId}`,
-    `PEER_ENDPOINT=${endpoint}`,
-    `PEER_HOST_ALIAS=${alias}`,
-    `CERT_PATH=${EXPORT_LAYOUT.CERT}`,
-    `KEY_PATH=${EXPORT_LAYOUT.KEY}`,
-    `TLS_CERT_PATH=${EXPORT_LAYOUT.TLS_CA}`,
-    '',
-  ].join('\n');
+  const env = gatewayEnvironment({ mspId, peerEndpoint: endpoint, peerHostAlias: alias }, '');
+  return Object.entries(env).map(([name, value]) => `${name}=${value}\n`).join('');
 }
 
 async function required<T>(read: Promise<T | undefined>, what: string, namespace: string, org: string, hint = ''): Promise<T> {

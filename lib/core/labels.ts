@@ -47,6 +47,8 @@ export enum Component {
   CHAINCODE = 'chaincode',
   CONNECTION_PROFILE = 'connection-profile',
   CA = 'ca',
+  /** A Fabric Gateway application of an organization (`Application`). */
+  APPLICATION = 'application',
   /** The network's model, which the `hyperkube` CLI reads (ConfigMap `hyperkube-model`). */
   MODEL = 'model',
 }

@@ -24,6 +24,10 @@ export interface IPeerOrg extends IOrganization {
   readonly peers: IPeer[];
   /** The peers announced as anchor peers in channel configs. */
   readonly anchorPeers: IPeer[];
+  /** The client identities applications act as, each in its own Secret. */
+  readonly users: ClientUser[];
+  /** Name of the ConfigMap holding the connection profile, `connection.json`. */
+  readonly connectionProfileConfigMapName: string;
 }
 
 /** Props for `PeerOrg`. */

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXPORT_LAYOUT, exportIdentity } from '../../lib/cli/export';
+import { GATEWAY_LAYOUT } from '../../lib/application/gateway-layout';
+import { exportIdentity } from '../../lib/cli/export';
 import { find, secretData, synthTestNetwork } from '../util';
 import { FakeCluster } from './fake-cluster';
 
@@ -22,13 +23,13 @@ describe('hyperkube export', () => {
     const user = secretData(find(objects, 'Secret', 'org1-user1'));
     const msp = find(objects, 'ConfigMap', 'org1-msp').data;
     expect(exported.mspId).toBe('Org1MSP');
-    expect(readFileSync(join(out, EXPORT_LAYOUT.CERT), 'utf8')).toBe(user['cert.pem']);
-    expect(readFileSync(join(out, EXPORT_LAYOUT.KEY), 'utf8')).toBe(user['key.pem']);
-    expect(statSync(join(out, EXPORT_LAYOUT.KEY)).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(out, EXPORT_LAYOUT.TLS_CA), 'utf8')).toBe(msp['tlsca.pem']);
-    expect(readFileSync(join(out, EXPORT_LAYOUT.NODE_OUS), 'utf8')).toBe(msp['config.yaml']);
-    expect(JSON.parse(readFileSync(join(out, EXPORT_LAYOUT.PROFILE), 'utf8')).client.organization).toBe('Org1MSP');
-    expect(readFileSync(join(out, EXPORT_LAYOUT.ENV), 'utf8')).toBe([
+    expect(readFileSync(join(out, GATEWAY_LAYOUT.CERT), 'utf8')).toBe(user['cert.pem']);
+    expect(readFileSync(join(out, GATEWAY_LAYOUT.KEY), 'utf8')).toBe(user['key.pem']);
+    expect(statSync(join(out, GATEWAY_LAYOUT.KEY)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(out, GATEWAY_LAYOUT.TLS_CA), 'utf8')).toBe(msp['tlsca.pem']);
+    expect(readFileSync(join(out, GATEWAY_LAYOUT.NODE_OUS), 'utf8')).toBe(msp['config.yaml']);
+    expect(JSON.parse(readFileSync(join(out, GATEWAY_LAYOUT.PROFILE), 'utf8')).client.organization).toBe('Org1MSP');
+    expect(readFileSync(join(out, GATEWAY_LAYOUT.ENV), 'utf8')).toBe([
       'MSP_ID=Org1MSP', 'PEER_ENDPOINT=org1-peer0.fabric.svc.cluster.local:7051', 'PEER_HOST_ALIAS=org1-peer0.fabric.svc.cluster.local',
       'CERT_PATH=msp/signcerts/cert.pem', 'KEY_PATH=msp/keystore/key.pem', 'TLS_CERT_PATH=tls/ca.pem', '',
     ].join('\n'));
