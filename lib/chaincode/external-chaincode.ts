@@ -57,8 +57,21 @@ export interface ExternalChaincodeOptions {
    * @default the construct id
    */
   readonly name?: string;
-  /** Image of the chaincode server (it must serve the Fabric chaincode protocol on `CHAINCODE_SERVER_ADDRESS`). */
-  readonly image: string;
+  /**
+   * Image of the chaincode server (it must serve the Fabric chaincode protocol on `CHAINCODE_SERVER_ADDRESS`).
+   * Give it, or `serverAddress`.
+   * @default - none: the server runs at `serverAddress`
+   */
+  readonly image?: string;
+  /**
+   * `host:port` of a chaincode server that runs outside the cluster, for example on a developer's
+   * machine under a debugger: the peers of every org in `orgs` dial it, and no Deployment or
+   * Service is made. The server must listen there with `packageId(org)` as its CHAINCODE_ID
+   * (`hyperkube chaincode-env` prints both), without TLS. Give it instead of `image`; switching
+   * between the two re-approves the definition with the other package.
+   * @default - none: each org runs a server from `image` in the cluster
+   */
+  readonly serverAddress?: string;
   /**
    * Version label of the definition; change it together with the image.
    * @default '1.0'
@@ -94,24 +107,26 @@ export interface ExternalChaincodeOptions {
    */
   readonly collections?: PrivateDataCollection[];
   /**
-   * Chaincode server pods per organization; 0 stops the servers (endorsements then fail).
+   * Chaincode server pods per organization; 0 stops the servers (endorsements then fail). Not with `serverAddress`.
    * @default 1
    */
   readonly replicas?: number;
   /**
-   * CPU and memory of each chaincode server.
+   * CPU and memory of each chaincode server. Not with `serverAddress`.
    * @default 50m/64Mi requested, 500m/256Mi limit
    */
   readonly resources?: ResourceSettings;
   /**
    * Extra environment of the chaincode server. The library sets CHAINCODE_ID,
-   * CHAINCODE_SERVER_ADDRESS, CHAINCODE_TLS_CERT_FILE and CHAINCODE_TLS_KEY_FILE itself.
+   * CHAINCODE_SERVER_ADDRESS, CHAINCODE_TLS_CERT_FILE and CHAINCODE_TLS_KEY_FILE itself. Not with
+   * `serverAddress`.
    * @default none
    */
   readonly env?: { [name: string]: string };
   /**
    * Whether peers reach the chaincode server over TLS (server certificate from the org's TLS CA).
-   * @default true
+   * A server at `serverAddress` is reached without TLS.
+   * @default - true; false with `serverAddress`
    */
   readonly tls?: boolean;
 }
@@ -124,7 +139,7 @@ export interface ExternalChaincodeProps extends ExternalChaincodeOptions {
 
 /** Every prop of `ExternalChaincode`, so that a misspelt one is refused (the compiler keeps the list whole). */
 const EXTERNAL_CHAINCODE_PROPS: Record<keyof ExternalChaincodeProps, true> = {
-  channel: true, name: true, image: true, version: true, sequence: true, orgs: true, endorsementPolicy: true, initRequired: true,
+  channel: true, name: true, image: true, serverAddress: true, version: true, sequence: true, orgs: true, endorsementPolicy: true, initRequired: true,
   collections: true, replicas: true, resources: true, env: true, tls: true,
 };
 
@@ -148,6 +163,8 @@ export class ExternalChaincode extends Construct {
   public readonly version: string;
   /** The sequence the chart pins, if it pins one. */
   public readonly sequence?: number;
+  /** `host:port` of the server outside the cluster, when the chaincode runs there. */
+  public readonly serverAddress?: string;
   /** Package label, `<name>_<version>`. */
   public readonly label: string;
   /**
@@ -172,7 +189,7 @@ export class ExternalChaincode extends Construct {
   public constructor(scope: Construct, id: string, props: ExternalChaincodeProps) {
     super(scope, id);
     const owner = `ExternalChaincode ${id}`;
-    checkProps(owner, props, ['channel', 'image']);
+    checkProps(owner, props, ['channel']);
     if (new.target === ExternalChaincode) {
       rejectUnknownProps(owner, props, EXTERNAL_CHAINCODE_PROPS);
     }
@@ -193,7 +210,7 @@ export class ExternalChaincode extends Construct {
     optionalBoolean(owner, 'initRequired', props.initRequired);
     optionalBoolean(owner, 'tls', props.tls);
     this.label = `${this.name}_${this.version}`;
-    pinnedImage(owner, 'image', props.image);
+    this.serverAddress = checkServerLocation(owner, props);
     checkServerEnv(owner, props.env, props.tls ?? true);
     this._orgs = this.validateOrgs(owner, props.orgs === undefined ? this.channel.members
       : requireArray(owner, 'orgs', props.orgs, (org, path) => checkPeerOrg(owner, path, org, this.chart)));
@@ -467,8 +484,10 @@ export interface ChaincodeServerProps {
   readonly chaincode: ExternalChaincode;
   /** The organization that runs it. */
   readonly org: IPeerOrg;
-  /** Image of the server. */
-  readonly image: string;
+  /** Image of the server; give it or `serverAddress`. */
+  readonly image?: string;
+  /** `host:port` of the server when it runs outside the cluster; give it or `image`. */
+  readonly serverAddress?: string;
   /** @default 1 */
   readonly replicas?: number;
   /** @default 50m/64Mi requested, 500m/256Mi limit */
@@ -482,7 +501,8 @@ export interface ChaincodeServerProps {
 /**
  * The chaincode server one organization runs for an `ExternalChaincode`: a Deployment, its
  * Service, its TLS Secret and the ConfigMap with the CCaaS package that points its peers at it.
- * The Deployment is the default child, so `ApiObject.of(server)` is the escape hatch.
+ * The Deployment is the default child, so `ApiObject.of(server)` is the escape hatch. A server at
+ * a `serverAddress` outside the cluster is only the package, its ConfigMap the default child.
  */
 export class ChaincodeServer extends Construct {
   /** Service (and Deployment) name. */
@@ -493,8 +513,10 @@ export class ChaincodeServer extends Construct {
   public readonly package: CcaasPackage;
   /** Name of the ConfigMap holding the package (and the collection config, if any). */
   public readonly packageConfigMapName: string;
-  /** Server pods. */
+  /** Server pods in the cluster: none for a server outside it. */
   public readonly replicas: number;
+  /** `host:port` the peers dial, in the cluster or outside it. */
+  public readonly address: string;
   private readonly chart: FabricChart;
 
   public constructor(scope: Construct, id: string, props: ChaincodeServerProps) {
@@ -504,13 +526,14 @@ export class ChaincodeServer extends Construct {
     this.org = props.org;
     // What the server runs names it: an upgrade starts a new server beside the old one, which keeps
     // serving the committed definition until the Jobs have moved the peers off its package.
-    const revision = shortHash(`${chaincode.label}\u0000${props.image}`, 6);
+    const revision = shortHash(`${chaincode.label}\u0000${props.serverAddress ?? props.image}`, 6);
     this.name = chaincodeServerName(chaincode.kubernetesName, chaincode.channel.kubernetesName, this.org.name, revision);
-    this.replicas = props.replicas ?? 1;
+    this.replicas = props.serverAddress ? 0 : props.replicas ?? 1;
+    this.address = props.serverAddress ?? `${this.chart.fqdn(this.name)}:${Ports.CHAINCODE_SERVER}`;
     this.chart._reserve('Service name', this.name, this, 'Shorten the chaincode, channel or organization name so chaincode server names stay distinct.');
-    const tls = props.tls ?? true;
+    const tls = props.tls ?? !props.serverAddress;
     this.package = CcaasPackage.build(chaincode.label, {
-      address: `${this.chart.fqdn(this.name)}:${Ports.CHAINCODE_SERVER}`,
+      address: this.address,
       // A TLS CA known only in the cluster stays out of the package, so its ID is known at synth
       // time: the peer's builder fills the field from CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG.
       tlsRootCertPem: tls ? this.org.certificateAuthorities?.tlsCaPem ?? CCAAS_ROOT_CERT_FROM_BUILDER_CONFIG : undefined,
@@ -524,6 +547,10 @@ export class ChaincodeServer extends Construct {
     const collections = chaincode._collectionsJson;
     if (collections) {
       packageConfigMap.addData('collections.json', collections);
+    }
+    if (props.serverAddress) {
+      this.node.defaultChild = packageConfigMap;
+      return;
     }
     const tlsSecret = tls ? this.addTlsSecret(labels) : undefined;
     const selector = selectorLabels('fabric-chaincode', this.name);
@@ -559,7 +586,7 @@ export class ChaincodeServer extends Construct {
             ...podDefaults(),
             containers: [{
               name: 'chaincode',
-              image: props.image,
+              image: props.image!,
               env: envList(env),
               ports: containerPorts(CHAINCODE_PORTS),
               // Without TLS, no list at all: the API drops an empty one, and every apply would report a change.
@@ -605,6 +632,40 @@ function checkEndorsementPolicy(owner: string, value: unknown): EndorsementPolic
     throw new Error(`${owner}: endorsementPolicy must be an EndorsementPolicy, got ${describeValue(value)}.${hint} Make one with EndorsementPolicy.signature(...) or EndorsementPolicy.channelConfig(...).`);
   }
   return value as EndorsementPolicy;
+}
+
+/**
+ * Where the servers run: from `image` in the cluster, or at `serverAddress` outside it. Returns the
+ * address, if given; refuses both or neither, and the props that only a server in the cluster has.
+ */
+function checkServerLocation(owner: string, props: ExternalChaincodeProps): string | undefined {
+  if (props.serverAddress === undefined) {
+    if (props.image === undefined) {
+      throw new Error(`${owner}: give image (the chaincode server's image, run in the cluster), or serverAddress ("host:port" of a server you run outside it, for example while developing).`);
+    }
+    pinnedImage(owner, 'image', props.image);
+    return undefined;
+  }
+  const address = checkServerAddress(owner, props.serverAddress);
+  const inCluster = (['image', 'replicas', 'resources', 'env'] as const).filter((prop) => props[prop] !== undefined);
+  if (inCluster.length > 0) {
+    throw new Error(`${owner}: serverAddress ${address} puts the chaincode server outside the cluster, so ${inCluster.join(', ')} would be unused. Remove ${inCluster.join(', ')}, or remove serverAddress to run the server in the cluster.`);
+  }
+  if (props.tls === true) {
+    throw new Error(`${owner}: tls is true, but the peers reach a server at serverAddress ${address} without TLS (no certificate is issued for it). Remove tls, or remove serverAddress to run the server in the cluster with TLS.`);
+  }
+  return address;
+}
+
+/** `value` as the `host:port` a peer can dial: a DNS name or IPv4 address, and a port. */
+function checkServerAddress(owner: string, value: unknown): string {
+  const address = requireString(owner, 'serverAddress', value, '10.0.0.5:9999');
+  const match = /^([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/.exec(address);
+  const port = match ? Number(match[3]) : 0;
+  if (!match || port < 1 || port > 65535) {
+    throw new Error(`${owner}: serverAddress ${describeValue(address)} is not host:port. Give the host name or IPv4 address the peers' pods can reach and the port the server listens on, for example "10.0.0.5:9999" or "devbox.example.com:9999".`);
+  }
+  return address;
 }
 
 /** Refuses env names Kubernetes refuses, values that are not strings, and the keys the library sets. */

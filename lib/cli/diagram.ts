@@ -101,6 +101,10 @@ function mermaidChaincode(chaincode: ChaincodeModel, index: number, ids: Mermaid
     `  ${id}[/"${text}"/]:::chaincode`,
     `  ${id} ---|on| ${ids.channel(chaincode.channel)}`,
     ...chaincode.servers.map((server) => `  ${ids.server(server)} -.->|runs| ${id}`),
+    ...(chaincode.serverAddress ? [
+      `  ${id}X(["${mermaidText(`server outside the cluster: ${chaincode.serverAddress}`)}"]):::server`,
+      `  ${id}X -.->|runs| ${id}`,
+    ] : []),
   ];
 }
 
@@ -311,7 +315,7 @@ function svgChaincode(chaincode: ChaincodeModel, columns: Column[], right: numbe
       const y = top + (Layout.CHAINCODE_HEIGHT - 2 * Layout.LINE) / 2 - 2;
       lines.push(rect(x, y, column.width - 2 * Layout.PAD, 2 * Layout.LINE + 4, Colors.server, { radius: 4 }));
       lines.push(text(x + Layout.PAD, y + Layout.SMALL_SIZE + 2, 'runs, approves', { size: Layout.SMALL_SIZE, color: Colors.muted }));
-      lines.push(text(x + Layout.PAD, y + Layout.SMALL_SIZE + 2 + Layout.LINE, chaincode.servers[index] ?? '', { size: Layout.SMALL_SIZE }));
+      lines.push(text(x + Layout.PAD, y + Layout.SMALL_SIZE + 2 + Layout.LINE, chaincode.servers[index] ?? `at ${chaincode.serverAddress}`, { size: Layout.SMALL_SIZE }));
     }
   }
   return lines;

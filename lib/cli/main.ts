@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerChaincodeEnv } from './chaincode-env-command';
 import { registerDiagram } from './diagram-command';
 import { registerExport } from './export-command';
 import { registerStatus } from './status-command';
@@ -7,8 +8,8 @@ import { registerWait } from './wait-command';
 
 /**
  * `hyperkube`: watch, wait for and export from a network that Hyperkube's manifests brought up,
- * through the Kubernetes API with the current kubeconfig context; and draw the network an app
- * describes, from `dist/`, without a cluster.
+ * through the Kubernetes API with the current kubeconfig context; and, from `dist/` without a
+ * cluster, draw the network an app describes and set up a chaincode server run outside the cluster.
  */
 export function program(): Command {
   const cli = new Command('hyperkube')
@@ -18,6 +19,7 @@ export function program(): Command {
   registerWait(cli);
   registerExport(cli);
   registerDiagram(cli);
+  registerChaincodeEnv(cli);
   return cli;
 }
 

@@ -76,7 +76,7 @@ function channelModel(channel: Channel): ChannelModel {
 }
 
 function chaincodeModel(chaincode: ExternalChaincode): ChaincodeModel {
-  const servers = sortByName(chaincode.servers.map((server) => ({ name: server.org.name, server: server.name })));
+  const servers = sortByName(chaincode.servers.map((server) => ({ name: server.org.name, server: server.name, packageId: server.package.packageId })));
   const policy = chaincode.endorsementPolicy;
   return {
     name: chaincode.name,
@@ -84,8 +84,10 @@ function chaincodeModel(chaincode: ExternalChaincode): ChaincodeModel {
     version: chaincode.version,
     orgs: servers.map((entry) => entry.name),
     endorsementPolicy: policy?.signaturePolicy?.expression ?? policy?.channelConfigPolicy ?? DEFAULT_ENDORSEMENT_POLICY_REFERENCE,
-    // In the order of orgs: servers[i] runs for orgs[i].
-    servers: servers.map((entry) => entry.server),
+    // In the order of orgs: servers[i] runs for orgs[i], whose peers install packageIds[i].
+    servers: chaincode.serverAddress ? [] : servers.map((entry) => entry.server),
+    ...(chaincode.serverAddress ? { serverAddress: chaincode.serverAddress } : {}),
+    packageIds: servers.map((entry) => entry.packageId),
   };
 }
 

@@ -51,8 +51,12 @@ export interface ChaincodeModel {
   readonly orgs: string[];
   /** Its endorsement policy, in Fabric's syntax, or the channel's default policy reference. */
   readonly endorsementPolicy: string;
-  /** Its servers (Deployments), one per org, by workload name. */
+  /** Its servers (Deployments), one per org, by workload name; none when it runs at `serverAddress`. */
   readonly servers: string[];
+  /** `host:port` of its server outside the cluster, which every org's peers dial, if it runs there. */
+  readonly serverAddress?: string;
+  /** The package ID each org's peers install, in the order of `orgs`: the server's CHAINCODE_ID. */
+  readonly packageIds: string[];
 }
 
 /** The ConfigMap every FabricChart writes its model into. */

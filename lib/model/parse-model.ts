@@ -42,7 +42,7 @@ function shapeProblem(value: unknown): string | undefined {
   const arrays: Record<string, string[]> = {
     organizations: ['nodes'],
     channels: ['orderers', 'consenters', 'members'],
-    chaincodes: ['orgs', 'servers'],
+    chaincodes: ['orgs', 'servers', 'packageIds'],
   };
   for (const [key, { strings: fields, kinds }] of Object.entries(lists)) {
     const items = value[key];

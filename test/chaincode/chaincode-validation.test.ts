@@ -293,7 +293,7 @@ describe('chaincode names in Kubernetes', () => {
 
 describe('chaincode props from plain JavaScript', () => {
   test.each([
-    ['no image', (o: any) => ({ channel: o.channel }), 'ExternalChaincode x: image is required but missing. Give it in the props.'],
+    ['no image', (o: any) => ({ channel: o.channel }), 'ExternalChaincode x: give image (the chaincode server\'s image, run in the cluster), or serverAddress'],
     ['a PeerOrg as the channel', (o: any) => ({ channel: o.org1, image: IMAGE }), 'ExternalChaincode x: channel is PeerOrg org1, not a channel. Pass a Channel construct, or use channel.addChaincode(id, options).'],
     ['undefined among the orgs', (o: any) => ({ channel: o.channel, image: IMAGE, orgs: [o.org1, undefined] }), 'ExternalChaincode x: orgs[1] is undefined, not a peer organization.'],
     ['an Orderer among the orgs', (o: any) => ({ channel: o.channel, image: IMAGE, orgs: [o.orderer] }), 'ExternalChaincode x: orgs[0] is Orderer orderer, not a peer organization. It is an ordering organization'],

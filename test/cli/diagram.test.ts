@@ -25,7 +25,7 @@ function awkwardModel(): NetworkModel {
       { name: 'xo', mspId: 'graph', kind: 'orderer', nodes: ['subgraph'] },
     ],
     channels: [{ name: 'o.x', orderers: ['xo'], consenters: ['subgraph'], members: ['end'] }],
-    chaincodes: [{ name: 'style', channel: 'o.x', version: '1|2', orgs: ['end'], endorsementPolicy: 'OR(\'A.peer\') "q" <br/> ]] /]', servers: ['class'] }],
+    chaincodes: [{ name: 'style', channel: 'o.x', version: '1|2', orgs: ['end'], endorsementPolicy: 'OR(\'A.peer\') "q" <br/> ]] /]', servers: ['class'], packageIds: ['style_1|2:ab'] }],
   };
 }
 

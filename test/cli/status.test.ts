@@ -12,7 +12,7 @@ const MODEL: NetworkModel = {
     { name: 'org2', mspId: 'Org2MSP', kind: 'peer', nodes: ['org2-peer0'] },
   ],
   channels: [{ name: 'mychannel', orderers: ['orderer'], consenters: ['orderer-node0'], members: ['org1', 'org2'] }],
-  chaincodes: [{ name: 'basic', channel: 'mychannel', version: '1.0', orgs: ['org1', 'org2'], endorsementPolicy: '', servers: [] }],
+  chaincodes: [{ name: 'basic', channel: 'mychannel', version: '1.0', orgs: ['org1', 'org2'], endorsementPolicy: '', servers: [], packageIds: ['basic_1.0:ab', 'basic_1.0:cd'] }],
 };
 
 /** The reference network's nodes and public objects, with the model, and peers that answer the CLI. */

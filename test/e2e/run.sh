@@ -5,6 +5,9 @@
 #   reference  build or reuse the cluster kit's cache -> cluster up -> cdk8s synth -> kubectl apply
 #              dist/ -> wait for every Job -> Fabric Gateway client scenario -> apply again and check
 #              nothing changed and no Job ran again.
+#   application (application/application.sh) an Application of Org1 added to the reference network: its
+#              pod runs the Gateway client's load from the mounted identity and the environment alone;
+#              transactions committed, re-applied without effect, removed by evolve's pruning apply.
 #   evolve     (evolve/evolve.sh) v2 and v3 of one app applied over the reference network, each
 #              checked on the running network and re-applied without effect.
 #   multi-org  (multi-org/multi-org.sh) namespace fabric deleted; apps/multi-org (3 peer orgs x 2
@@ -36,6 +39,7 @@
 #   E2E_JOIN_JOB_PATTERN, E2E_COMMIT_JOB_PATTERN  extended regexes naming the Jobs whose
 #                       completion marks "channel joined" / "chaincode committed" (join / commit)
 #   E2E_SKIP_CLIENT=1   stop the reference scenario after the Jobs (for manifests without a chaincode)
+#   E2E_SKIP_APPLICATION=1  leave out the application scenario (and the client image)
 #   E2E_SKIP_EVOLVE=1   leave out the evolve scenario
 #   E2E_SKIP_MULTI_ORG=1  leave out the multi-org scenario
 #   E2E_SKIP_FAULTS=1   leave out the faults scenario
@@ -105,9 +109,19 @@ diagnostics() {
   done
 }
 
+# stop_dev_server: ends the evolve scenario's chaincode process on the host, if it runs.
+stop_dev_server() {
+  if [[ -n "${dev_server_pid:-}" ]]; then
+    kill "${dev_server_pid}" 2>/dev/null || true
+    wait "${dev_server_pid}" 2>/dev/null || true
+    dev_server_pid=""
+  fi
+}
+
 on_exit() {
   local rc=$?
   trap - EXIT
+  stop_dev_server
   if (( rc != 0 )); then
     echo "E2E FAILED (exit ${rc})" >&2
     diagnostics >&2 || true
@@ -345,6 +359,12 @@ reapply_changes_nothing() {
 }
 
 reapply_changes_nothing "${DIST}"
+
+# ---------------------------------------------------------------- application
+if [[ "${E2E_SKIP_CLIENT:-0}" != 1 && "${E2E_SKIP_APPLICATION:-0}" != 1 ]]; then
+  # shellcheck source=application/application.sh
+  . "${E2E_DIR}/application/application.sh"
+fi
 
 # ---------------------------------------------------------------- helpers of the later scenarios
 # drop_namespace NS: deletes a namespace of an earlier scenario, if there, and waits until it is gone,

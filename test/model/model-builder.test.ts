@@ -14,7 +14,7 @@ function modelOf(chart: FabricChart): NetworkModel {
 }
 
 describe('network model', () => {
-  test('GIVEN the reference network WHEN synthesized THEN its model lists the orderer, both orgs with their nodes, the channel and the chaincode with its servers', () => {
+  test('GIVEN the reference network WHEN synthesized THEN its model lists the orderer, both orgs with their nodes, the channel and the chaincode with its servers and packages', () => {
     const { chart, objects } = synthTestNetwork();
     const model = modelIn(objects);
 
@@ -34,6 +34,7 @@ describe('network model', () => {
       orgs: ['org1', 'org2'],
       endorsementPolicy: '/Channel/Application/Endorsement',
       servers: [chart.basic.serverOf(chart.org1).name, chart.basic.serverOf(chart.org2).name],
+      packageIds: [chart.basic.packageId(chart.org1), chart.basic.packageId(chart.org2)],
     }]);
   });
 

@@ -406,7 +406,8 @@ SERVER_STUCK_REASONS='ErrImagePull|ImagePullBackOff|InvalidImageName|CrashLoopBa
 SERVER_STUCK_ATTEMPTS="${SERVER_STUCK_ATTEMPTS:-24}"
 CC_SERVER_STUCK=0
 
-# cc_server_ready: true when chaincode server CC_SERVER has a ready pod (or is scaled to 0), so
+# cc_server_ready: true when chaincode server CC_SERVER has a ready pod (or runs no pod in the cluster:
+# scaled to 0, or at a serverAddress outside it), so
 # the peers can reach the package's server as soon as an approval points them at it. When it has
 # none, CC_REASON says why, with what its pods wait on.
 cc_server_ready() {

@@ -11,11 +11,16 @@
 #   v3: Org2 leaves mychannel and basic; its chaincode server is retired.
 #   v4: basic pinned to a sequence below the committed one: the commit Job must fail at once,
 #       with one pod and its REFUSED line; then v3 is applied again and converges.
+#   dev: basic served by a chaincode process on the host, outside the cluster, at the kit's
+#       bridge address (the chaincode development loop): the Jobs re-approve with its package and
+#       retire the servers in the cluster; the client's transactions are endorsed through it.
 #   v5: basic removed from the app: the channel's reconcile Job deletes its servers.
 # Uses run.sh's kc, log, die, timing, since, wait_for_jobs, client_scenario, first_tx_after and
 # reapply_changes_nothing.
 
 EVOLVE_DIR="${STATE_ROOT}/evolve"
+# The dev step's chaincode server: a process on the host, which the pods reach on the kit's bridge.
+DEV_ADDRESS="${NODE_IP}:${E2E_DEV_PORT:-17052}"
 # Chaincode servers are left out of the prune (kubectl's -l also picks what it applies, so they
 # are applied by a second command): the Jobs retire each once no peer uses its package.
 PRUNE_SELECTOR="app.kubernetes.io/part-of=test-network,hyperkube.io/retired-by!=chaincode-jobs"
@@ -27,7 +32,7 @@ ctr --address "${RUN_DIR}/containerd.sock" -n k8s.io images tag --force \
 
 synth_step() {
   rm -rf "${EVOLVE_DIR:?}/$1"
-  ( cd "${REPO}" && EVOLVE_STEP=$1 EVOLVE_OUTDIR="${EVOLVE_DIR}/$1" npx --no-install ts-node --transpile-only test/e2e/evolve/main.ts )
+  ( cd "${REPO}" && EVOLVE_STEP=$1 EVOLVE_OUTDIR="${EVOLVE_DIR}/$1" EVOLVE_DEV_ADDRESS="${DEV_ADDRESS}" npx --no-install ts-node --transpile-only test/e2e/evolve/main.ts )
 }
 
 # apply_step STEP: synthesizes and applies STEP, pruning what the app no longer has; sets t_apply.
@@ -188,6 +193,24 @@ wait_for_jobs "${t_apply}"
 timing "v3 again: apply -> converged" "$(since "${t_apply}")"
 reapply_changes_nothing "${EVOLVE_DIR}/v3"
 
+# ------------------------------------------------------------------ dev: basic served from the host
+log "evolve: applying dev (basic served by a process on the host at ${DEV_ADDRESS})"
+apply_step dev
+# What a developer runs: the chaincode with the env chaincode-env prints, here from the manifests.
+dev_env=$(hyperkube chaincode-env basic --dist "${EVOLVE_DIR}/dev") || die "dev: hyperkube chaincode-env failed"
+log "dev: hyperkube chaincode-env basic: ${dev_env//$'\n'/ }"
+# shellcheck disable=SC2086 # the env lines are KEY=value words
+env ${dev_env} "${E2E_DIR}/chaincode/entrypoint.sh" >"${EVOLVE_DIR}/dev-server.log" 2>&1 &
+dev_server_pid=$!
+wait_for_jobs "${t_apply}"
+timing "dev: apply -> converged" "$(since "${t_apply}")"
+expect_servers dev
+t_client=$(date +%s)
+client_scenario "${EVOLVE_DIR}/dev" "${EVOLVE_DIR}/client-dev.log" --org2 org3 || die "dev: client scenario through the chaincode on the host failed (its log: ${EVOLVE_DIR}/dev-server.log)"
+timing "dev: apply -> first tx endorsed by the chaincode on the host" "$(first_tx_after "${t_apply}" "${t_client}" "${EVOLVE_DIR}/client-dev.log")"
+kill -0 "${dev_server_pid}" 2>/dev/null || die "dev: the chaincode on the host is not running: $(tail -5 "${EVOLVE_DIR}/dev-server.log")"
+reapply_changes_nothing "${EVOLVE_DIR}/dev"
+
 # ------------------------------------------------------------------ v5: basic leaves the app
 log "evolve: applying v5 (basic removed from the app)"
 apply_step v5
@@ -196,3 +219,4 @@ timing "v5: apply -> converged" "$(since "${t_apply}")"
 expect_servers v5
 kc -n "${NS}" logs -l hyperkube.io/step=reconcile-channel --tail=-1 2>/dev/null | grep 'retired chaincode server' | sed 's/^/  v5 reconcile: /' >&2 || true
 reapply_changes_nothing "${EVOLVE_DIR}/v5"
+stop_dev_server

@@ -6,7 +6,7 @@ import { TestNetwork } from '../../../apps/test-network/network';
 export const UPGRADED_CHAINCODE_IMAGE = 'hyperkube/asset-transfer-basic:1.1.0';
 
 /** The versions of the app the evolve scenario applies in turn to one cluster. */
-export type EvolveStep = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
+export type EvolveStep = 'v1' | 'v2' | 'v3' | 'v4' | 'dev' | 'v5';
 
 /**
  * v2 and v3 of the reference network. v2: Org3 (two peers) joins `mychannel` and runs `basic`;
@@ -14,10 +14,11 @@ export type EvolveStep = 'v1' | 'v2' | 'v3' | 'v4' | 'v5';
  * changes; `basic` gets a new endorsement policy, version and image, with no sequence written.
  * v3: Org2 leaves the channel and the chaincode (its peers keep running).
  * v4: v3 with `basic` pinned to sequence 1, below the committed one: a change the Jobs refuse.
+ * dev: v3 with `basic` served by a process outside the cluster, at EVOLVE_DEV_ADDRESS.
  * v5: v3 without `basic`: its servers stop.
  */
 export class EvolvedNetwork extends FabricChart {
-  public constructor(app: App, id: string, step: 'v2' | 'v3' | 'v4' | 'v5') {
+  public constructor(app: App, id: string, step: Exclude<EvolveStep, 'v1'>) {
     super(app, id);
     const orderer = new Orderer(this, 'orderer', { mspId: 'OrdererMSP', consenters: 3 });
     const orderer2 = new Orderer(this, 'orderer2', { mspId: 'Orderer2MSP', consenters: 2 });
@@ -34,12 +35,21 @@ export class EvolvedNetwork extends FabricChart {
     }
     new ExternalChaincode(this, 'basic', {
       channel,
-      image: UPGRADED_CHAINCODE_IMAGE,
+      ...(step === 'dev' ? { serverAddress: devServerAddress() } : { image: UPGRADED_CHAINCODE_IMAGE }),
       version: '1.1',
       endorsementPolicy: EndorsementPolicy.signature("AND('Org1MSP.peer','Org3MSP.peer')"),
       sequence: step === 'v4' ? 1 : undefined,
     });
   }
+}
+
+/** Where the dev step's chaincode server listens, outside the cluster. */
+function devServerAddress(): string {
+  const address = process.env.EVOLVE_DEV_ADDRESS;
+  if (!address) {
+    throw new Error('EVOLVE_DEV_ADDRESS must name the host:port of the chaincode server for the dev step');
+  }
+  return address;
 }
 
 /** Builds version `step` of the network into `app`; v1 is the reference network itself. */
