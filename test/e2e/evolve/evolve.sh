@@ -176,13 +176,13 @@ reapply_changes_nothing "${EVOLVE_DIR}/v3"
 log "evolve: applying v4 (basic pinned to sequence 1, below the committed sequence 2)"
 apply_step v4
 refused_job=$(awk '/^kind: / {job = ($2 == "Job")} job && /^  name: cc-basic-mychannel-commit-/ {print $2; job = 0}' "${EVOLVE_DIR}/v4"/*.yaml)
-for attempt in $(seq 1 60); do
-  state=$(kc -n "${NS}" get job "${refused_job}" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {end}')
-  [[ "${state}" == *"Failed=True"* ]] && break
-  (( attempt < 60 )) || die "v4: Job ${refused_job} did not fail within 120s of the apply (conditions: ${state:-none})"
-  sleep 2
-done
-timing "v4: apply -> commit Job refused" "$(since "${t_apply}")"
+# hyperkube wait must stop on the refused Job at once, exit 1, and quote the refusal.
+if waited=$(hyperkube wait -n "${NS}" --timeout 120 2>&1); then
+  die "v4: hyperkube wait succeeded, but ${refused_job} must be refused: ${waited}"
+fi
+[[ "${waited}" == *"${refused_job}"*"REFUSED:"* ]] || die "v4: hyperkube wait failed without naming ${refused_job} and quoting its REFUSED line: ${waited}"
+timing "v4: apply -> commit Job refused (hyperkube wait exit 1)" "$(since "${t_apply}")"
+sed 's/^/  [hyperkube wait] /' <<<"${waited}" >&2
 refusal=$(kc -n "${NS}" logs "job/${refused_job}" | grep 'REFUSED:') || die "v4: ${refused_job} failed without a REFUSED line"
 log "v4: ${refused_job} failed at once: ${refusal}"
 pods=$(kc -n "${NS}" get pods -l "batch.kubernetes.io/job-name=${refused_job}" -o name | wc -l)
