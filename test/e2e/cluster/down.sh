@@ -30,22 +30,33 @@ stop() {
   rm -f "${f}"
 }
 
-stop provisioner
-stop kubelet
-stop kube-proxy
+# stop_all NAME...: stop for each, at once (each waits up to 15s on its own process).
+stop_all() {
+  local name
+  for name in "$@"; do stop "${name}" & done
+  wait
+}
+
+stop_all provisioner kubelet kube-proxy
 
 # Containers: kill and delete every task and container our containerd runs, then stop it.
 if [[ -S "${CTRD_SOCK}" ]] && ctr --address "${CTRD_SOCK}" version >/dev/null 2>&1; then
   c() { timeout 30 ctr --address "${CTRD_SOCK}" -n k8s.io "$@"; }
-  for id in $(c tasks ls -q 2>/dev/null); do c tasks kill -s SIGKILL "${id}" >/dev/null 2>&1; done
-  for id in $(c tasks ls -q 2>/dev/null); do
-    for _ in $(seq 1 20); do c tasks delete "${id}" >/dev/null 2>&1 && break; sleep 0.5; done
-  done
-  for id in $(c containers ls -q 2>/dev/null); do
-    c containers delete "${id}" >/dev/null 2>&1
+  # remove_container ID: kills its task, deletes it once it has exited, then the container. One
+  # per container at once: a delete right after the kill waits for the exit.
+  remove_container() {
+    c tasks kill -s SIGKILL "$1" >/dev/null 2>&1
+    for _ in $(seq 1 20); do
+      c tasks delete "$1" >/dev/null 2>&1 && break
+      c tasks ls -q 2>/dev/null | grep -qx "$1" || break
+      sleep 0.5
+    done
+    c containers delete "$1" >/dev/null 2>&1
     # libcni's cached results for this sandbox (kept in /var/lib/cni whatever the config says).
-    rm -f /var/lib/cni/results/hyperkube-e2e-"${id}"-* /var/lib/cni/results/cni-loopback-"${id}"-*
-  done
+    rm -f /var/lib/cni/results/hyperkube-e2e-"$1"-* /var/lib/cni/results/cni-loopback-"$1"-*
+  }
+  for id in $(c containers ls -q 2>/dev/null); do remove_container "${id}" & done
+  wait
 fi
 stop containerd
 # Shims outlive a containerd that died first; each left its pid in the state folder.
@@ -56,9 +67,7 @@ for f in "${STATE_ROOT}"/containerd/state/io.containerd.runtime.v2.task/*/*/shim
   [[ "${pid}" =~ ^[0-9]+$ ]] && kill -KILL "${pid}" 2>/dev/null && log "killed leftover pid ${pid} (${f})"
 done
 
-stop kube-scheduler
-stop kube-controller-manager
-stop kube-apiserver
+stop_all kube-scheduler kube-controller-manager kube-apiserver
 stop etcd
 
 # Network namespaces the runtime made for pods (those not there before up.sh ran).
