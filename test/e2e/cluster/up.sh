@@ -4,7 +4,9 @@
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler, containerd + runc, kubelet,
 # kube-proxy (iptables), CoreDNS (cluster.local only, no upstream) and a hostPath provisioner
 # behind the default StorageClass. Everything it creates lives under STATE_ROOT, on the bridge
-# BRIDGE, and in the iptables chains kube-proxy and this kit own; down.sh removes all of it.
+# BRIDGE, and in the iptables chains kube-proxy and this kit own; down.sh removes all of it. The
+# one exception is containerd's root (images and their unpacked layers), kept in the cache so the
+# next cluster finds the images there instead of importing and unpacking them again.
 # Idempotent: a component whose pidfile names a live process is left alone.
 # UP_UNTIL=control-plane stops after etcd and the control plane (for debugging the kit).
 set -euo pipefail
@@ -146,12 +148,13 @@ start kube-scheduler kube-scheduler \
 
 # ---------------------------------------------------------------- containerd
 CTRD_ROOT="${STATE_ROOT}/containerd"
+CTRD_IMAGES_ROOT="${CACHE_ROOT}/containerd-root"
 CTRD_SOCK="${RUN_DIR}/containerd.sock"
 CNI_CONF_DIR="${STATE_ROOT}/cni/net.d"
-mkdir -p "${CTRD_ROOT}/root" "${CTRD_ROOT}/state" "${CNI_CONF_DIR}" "${STATE_ROOT}/cni/ipam"
+mkdir -p "${CTRD_IMAGES_ROOT}" "${CTRD_ROOT}/state" "${CNI_CONF_DIR}" "${STATE_ROOT}/cni/ipam"
 cat > "${CTRD_ROOT}/config.toml" <<TOML
 version = 2
-root = "${CTRD_ROOT}/root"
+root = "${CTRD_IMAGES_ROOT}"
 state = "${CTRD_ROOT}/state"
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
   "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
@@ -216,6 +219,10 @@ wait_for containerd 60 ctr --address "${CTRD_SOCK}" version || check_alive conta
 
 # ---------------------------------------------------------------- images
 ctr_() { ctr --address "${CTRD_SOCK}" -n k8s.io "$@"; }
+# Containers a cluster that was not taken down left in the kept root: the new kubelet knows none.
+for id in $(ctr_ containers ls -q 2>/dev/null); do
+  ctr_ containers delete "${id}" >/dev/null 2>&1 && log "deleted container ${id}, left by an earlier cluster"
+done
 import_start=$(date +%s)
 for archive in "${IMAGES_DIR}"/*.oci.tar; do
   [[ -e "${archive}" ]] || die "no images in ${IMAGES_DIR}: run build.sh first"
