@@ -97,7 +97,8 @@ expect_servers() {
     "${EVOLVE_DIR}/$1"/*.yaml | sort)
   have=$(chaincode_servers | awk '{print $1}')
   [[ "${have}" == "${want}" ]] || die "$1: chaincode servers running: ${have//$'\n'/ }; the app has: ${want//$'\n'/ }"
-  log "$1: the chaincode servers are the app's, the earlier ones retired: ${have//$'\n'/ }"
+  have=${have//$'\n'/ }
+  log "$1: the chaincode servers are the app's, the earlier ones retired: ${have:-none in the cluster}"
   kc -n "${NS}" logs -l hyperkube.io/chaincode=basic --tail=-1 --prefix 2>/dev/null | grep 'retired chaincode server' | sed 's/^/  /' >&2 || true
 }
 
