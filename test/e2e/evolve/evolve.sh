@@ -211,6 +211,12 @@ client_scenario "${EVOLVE_DIR}/dev" "${EVOLVE_DIR}/client-dev.log" --org2 org3 |
 timing "dev: apply -> first tx endorsed by the chaincode on the host" "$(first_tx_after "${t_apply}" "${t_client}" "${EVOLVE_DIR}/client-dev.log")"
 kill -0 "${dev_server_pid}" 2>/dev/null || die "dev: the chaincode on the host is not running: $(tail -5 "${EVOLVE_DIR}/dev-server.log")"
 reapply_changes_nothing "${EVOLVE_DIR}/dev"
+# The peers have no other server: with the process stopped, a query fails.
+stop_dev_server
+client_run evaluate "${EVOLVE_DIR}/dev" "${EVOLVE_DIR}/client-dev-stopped.log" --org org1 --fn ReadAsset \
+  --arg "$(asset_of "${EVOLVE_DIR}/client-dev.log")" --expect-error 'could not launch chaincode|connection refused' >/dev/null \
+  || die "dev: with the chaincode on the host stopped, a query of basic did not fail as it should"
+log "dev: the chaincode on the host stopped: $(grep -o 'failed as expected.*' "${EVOLVE_DIR}/client-dev-stopped.log" | cut -c1-300)"
 
 # ------------------------------------------------------------------ v5: basic leaves the app
 log "evolve: applying v5 (basic removed from the app)"
@@ -220,4 +226,3 @@ timing "v5: apply -> converged" "$(since "${t_apply}")"
 expect_servers v5
 kc -n "${NS}" logs -l hyperkube.io/step=reconcile-channel --tail=-1 2>/dev/null | grep 'retired chaincode server' | sed 's/^/  v5 reconcile: /' >&2 || true
 reapply_changes_nothing "${EVOLVE_DIR}/v5"
-stop_dev_server
