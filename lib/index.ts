@@ -24,6 +24,10 @@ export {
 } from './chaincode/external-chaincode';
 export { CcaasPackage, type CcaasConnection } from './chaincode/ccaas-package';
 
+export {
+  Exposure, type ExposureOptions, type GatewayApiExposureOptions, type GatewayReference, type IngressNginxExposureOptions,
+} from './exposure/exposure';
+
 export { Application, type ApplicationProps } from './application/application';
 export { GATEWAY_LAYOUT } from './application/gateway-layout';
 

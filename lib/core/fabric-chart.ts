@@ -1,6 +1,7 @@
 import { Chart, ChartProps, JsonPatch, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { KubeNamespace } from '../../imports/k8s';
+import { Exposure } from '../exposure/exposure';
 import { GeneratedIdentities } from '../identity/generated/generated-identities';
 import { IIdentityProvider } from '../identity/identity-provider';
 import { NETWORK_MODEL_CONFIGMAP, NETWORK_MODEL_KEY } from '../model/network-model';
@@ -88,6 +89,14 @@ export interface FabricChartProps extends ChartProps {
    * @default false
    */
   readonly separateSecrets?: boolean;
+  /**
+   * Makes peers, orderers and Fabric CAs reachable from outside the cluster through its ingress
+   * (TLS passthrough, routed by SNI), under host names of a domain you own:
+   * `Exposure.gatewayApi({ domain, gateway })` or `Exposure.ingressNginx({ domain })`.
+   * In-cluster clients, gossip and channel configs keep the in-cluster names.
+   * @default no exposure: nodes are reachable only inside the cluster
+   */
+  readonly exposure?: Exposure;
 }
 
 /**
@@ -131,6 +140,8 @@ export class FabricChart extends Chart {
   public readonly caImage: string;
   /** The chart that holds the network's Secrets when `separateSecrets` is set. */
   public readonly secretsChart?: Chart;
+  /** How nodes are reached from outside the cluster, if they are. */
+  public readonly exposure?: Exposure;
 
   public constructor(scope: Construct, id: string, props: FabricChartProps = {}) {
     const owner = `FabricChart ${id}`;
@@ -153,6 +164,7 @@ export class FabricChart extends Chart {
     this.fabricVersion = validateFabricVersion(owner, props.fabricVersion ?? DEFAULT_FABRIC_VERSION);
     this.identities = checkIdentityProvider(owner, props.identities ?? new GeneratedIdentities());
     this.storageClassName = validateStorageClassName(owner, props.storageClassName);
+    this.exposure = checkExposure(owner, props.exposure, this.clusterDomain);
     const images = (optionalRecord(owner, 'images', props.images) ?? {}) as FabricImages;
     this.peerImage = pinnedImage(owner, 'images.peer', images.peer ?? `hyperledger/fabric-peer:${this.fabricVersion}`);
     this.ordererImage = pinnedImage(owner, 'images.orderer', images.orderer ?? `hyperledger/fabric-orderer:${this.fabricVersion}`);
@@ -249,6 +261,20 @@ function checkIdentityProvider(owner: string, identities: unknown): IIdentityPro
     throw new Error(`${owner}: identities must be an identity provider (IIdentityProvider, with ${methods.join(', ')}), got ${describeValue(identities)}. Pass new GeneratedIdentities({ seed }) or new FabricCaIdentities().`);
   }
   return identities as IIdentityProvider;
+}
+
+/** `exposure` as given, refusing anything but an Exposure and a domain inside the cluster's own. */
+function checkExposure(owner: string, exposure: unknown, clusterDomain: string): Exposure | undefined {
+  if (exposure === undefined) {
+    return undefined;
+  }
+  if (!Exposure.isExposure(exposure)) {
+    throw new Error(`${owner}: exposure must be an Exposure, got ${describeValue(exposure)}. Pass Exposure.gatewayApi({ domain, gateway: { name } }) or Exposure.ingressNginx({ domain }).`);
+  }
+  if (exposure.domain === clusterDomain || exposure.domain.endsWith(`.${clusterDomain}`)) {
+    throw new Error(`${owner}: exposure domain "${exposure.domain}" is inside the cluster domain "${clusterDomain}", whose names only the cluster's DNS answers. Give a domain that outside clients resolve to the ingress (for example "fabric.example.com").`);
+  }
+  return exposure;
 }
 
 /** Writes, once per process, that `chart`'s identities come from the public development seed. */

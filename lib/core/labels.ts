@@ -51,6 +51,8 @@ export enum Component {
   APPLICATION = 'application',
   /** The network's model, which the `hyperkube` CLI reads (ConfigMap `hyperkube-model`). */
   MODEL = 'model',
+  /** A route from the cluster's ingress to a node, for clients outside the cluster (`Exposure`). */
+  EXPOSURE = 'exposure',
 }
 
 /** Labels naming `component` and, when given, the organization `organization`. */

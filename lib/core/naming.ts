@@ -152,6 +152,15 @@ export function serviceFqdn(service: string, namespace: string, clusterDomain: s
   return `${service}.${namespace}.svc.${clusterDomain}`;
 }
 
+/**
+ * The host name outside clients dial node `node` of organization `org` by, under `domain`: the
+ * node's own name (`peer0`, `node0`, `node0-admin`, `ca`), then the organization, then the domain,
+ * for example `peer0.org1.example.com`. An ingress routes it by SNI to the node's Service.
+ */
+export function externalHostName(node: string, org: string, domain: string): string {
+  return `${node}.${org}.${domain}`;
+}
+
 /** Every name a client may dial a Service by: short, namespaced and fully qualified. */
 export function serviceHosts(service: string, namespace: string, clusterDomain: string): string[] {
   return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, serviceFqdn(service, namespace, clusterDomain)];

@@ -23,6 +23,10 @@ export interface IOrdererNode extends IConstruct {
   readonly address: string;
   /** `host:port` of the channel participation (osnadmin) endpoint. */
   readonly adminAddress: string;
+  /** `host:port` of the ordering service for clients outside the cluster, when the chart has an exposure. */
+  readonly externalAddress?: string;
+  /** `host:port` of the osnadmin endpoint for clients outside the cluster, when the chart has an exposure. */
+  readonly externalAdminAddress?: string;
   /**
    * Server TLS certificate, when known at synth time. Raft writes it into the channel config and
    * matches nodes by its public key, so renewals keep the key.
@@ -122,6 +126,8 @@ export class OrdererNode extends Construct implements IOrdererNode {
   public readonly host: string;
   public readonly address: string;
   public readonly adminAddress: string;
+  public readonly externalAddress?: string;
+  public readonly externalAdminAddress?: string;
   public readonly tlsCertificatePem?: string;
   /** Name of the Secret holding the node's identity and TLS pair. */
   public readonly identitySecretName: string;
@@ -141,11 +147,20 @@ export class OrdererNode extends Construct implements IOrdererNode {
     this.address = `${this.host}:${Ports.ORDERER}`;
     this.adminAddress = `${this.host}:${Ports.ORDERER_ADMIN}`;
     this.identitySecretName = `${this.name}-identity`;
+    const externalHosts: string[] = [];
+    const exposure = this.chart.exposure;
+    if (exposure) {
+      const listen = exposure._expose(this, 'route', { name: this.name, org: org.name, node: id, service: this.name, servicePort: Ports.ORDERER });
+      const admin = exposure._expose(this, 'admin-route', { name: `${this.name}-admin`, org: org.name, node: `${id}-admin`, service: this.name, servicePort: Ports.ORDERER_ADMIN });
+      this.externalAddress = `${listen}:${exposure.port}`;
+      this.externalAdminAddress = `${admin}:${exposure.port}`;
+      externalHosts.push(listen, admin);
+    }
     this.tlsCertificatePem = provideIdentity(this, org, {
       secretName: this.identitySecretName,
       name: this.name,
       role: NodeRole.ORDERER,
-      tlsHosts: [...this.chart.hosts(this.name), 'localhost'],
+      tlsHosts: [...this.chart.hosts(this.name), 'localhost', ...externalHosts],
       restarts: `statefulset/${this.name}`,
     }).tlsCertificatePem;
     const selector = selectorLabels('fabric-orderer', this.name);

@@ -16,6 +16,10 @@ export interface IPeer extends IConstruct {
   readonly host: string;
   /** `host:port` of the peer endpoint (also its gossip external endpoint). */
   readonly address: string;
+  /** The host name clients outside the cluster dial, when the chart has an exposure. */
+  readonly externalHost?: string;
+  /** `host:port` clients outside the cluster dial (the ingress's port), when the chart has an exposure. */
+  readonly externalAddress?: string;
 }
 
 /** A peer organization, as channels and chaincodes see it. */
@@ -105,6 +109,11 @@ const PEER_ORG_PROPS: Record<keyof PeerOrgProps, true> = {
 export class PeerOrg extends Organization implements IPeerOrg {
   /** Name of the ConfigMap holding `connection.json`. */
   public readonly connectionProfileConfigMapName: string;
+  /**
+   * Name of the ConfigMap holding `connection.json` for clients outside the cluster,
+   * `<org>-connection-profile-external`, when the chart has an exposure.
+   */
+  public readonly externalConnectionProfileConfigMapName?: string;
   private readonly _peers: Peer[];
   private readonly _anchorPeers: Peer[];
   private readonly _users: ClientUser[] = [];
@@ -128,6 +137,14 @@ export class PeerOrg extends Organization implements IPeerOrg {
       namedConfigMap(this, 'connection-profile', {
         metadata: { name: this.connectionProfileConfigMapName, labels: componentLabels(Component.CONNECTION_PROFILE, this.name) },
         data: { 'connection.json': JSON.stringify(this.connectionProfile(), undefined, 2) + '\n' },
+      });
+    }
+    const external = this.externalConnectionProfile();
+    if (external) {
+      this.externalConnectionProfileConfigMapName = `${this.connectionProfileConfigMapName}-external`;
+      namedConfigMap(this, 'external-connection-profile', {
+        metadata: { name: this.externalConnectionProfileConfigMapName, labels: componentLabels(Component.CONNECTION_PROFILE, this.name) },
+        data: { 'connection.json': JSON.stringify(external, undefined, 2) + '\n' },
       });
     }
   }
@@ -165,19 +182,39 @@ export class PeerOrg extends Organization implements IPeerOrg {
     return user;
   }
 
-  /** The connection profile for Fabric Gateway clients of this organization. */
+  /** The connection profile for Fabric Gateway clients of this organization inside the cluster. */
   public connectionProfile(): ConnectionProfile {
+    return this.profile(`${this.chart.namespace}-${this.name}`, (peer) => ({ host: peer.host, address: peer.address }));
+  }
+
+  /**
+   * The connection profile for Fabric Gateway clients outside the cluster, which dial the peers'
+   * external host names through the ingress; undefined when the chart has no exposure. In Fabric CA
+   * mode it holds no TLS CA, which exists only in the cluster: take `tlsca.pem` of `<org>-msp`.
+   */
+  public externalConnectionProfile(): ConnectionProfile | undefined {
+    if (!this.chart.exposure) {
+      return undefined;
+    }
+    return this.profile(`${this.chart.namespace}-${this.name}-external`, (peer) => ({ host: peer.externalHost!, address: peer.externalAddress! }));
+  }
+
+  /** A profile named `name` whose peers are dialled at `endpoint(peer)`. */
+  private profile(name: string, endpoint: (peer: Peer) => { host: string; address: string }): ConnectionProfile {
     const tlsCaPem = this.certificateAuthorities?.tlsCaPem;
     return {
-      name: `${this.chart.namespace}-${this.name}`,
+      name,
       version: '1.0.0',
       client: { organization: this.mspId },
       organizations: { [this.mspId]: { mspid: this.mspId, peers: this._peers.map((peer) => peer.name) } },
-      peers: Object.fromEntries(this._peers.map((peer) => [peer.name, {
-        url: `grpcs://${peer.address}`,
-        ...(tlsCaPem ? { tlsCACerts: { pem: tlsCaPem } } : {}),
-        grpcOptions: { 'ssl-target-name-override': peer.host, 'hostnameOverride': peer.host },
-      }])),
+      peers: Object.fromEntries(this._peers.map((peer) => {
+        const { host, address } = endpoint(peer);
+        return [peer.name, {
+          url: `grpcs://${address}`,
+          ...(tlsCaPem ? { tlsCACerts: { pem: tlsCaPem } } : {}),
+          grpcOptions: { 'ssl-target-name-override': host, 'hostnameOverride': host },
+        }];
+      })),
     };
   }
 }

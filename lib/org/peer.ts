@@ -73,6 +73,8 @@ export class Peer extends Construct implements IPeer {
   public readonly name: string;
   public readonly host: string;
   public readonly address: string;
+  public readonly externalHost?: string;
+  public readonly externalAddress?: string;
   /** Name of the Secret holding the peer's identity and TLS pair. */
   public readonly identitySecretName: string;
   private readonly org: PeerOrg;
@@ -91,11 +93,16 @@ export class Peer extends Construct implements IPeer {
     this.address = `${this.host}:${Ports.PEER}`;
     this.chart._reserve('Service name', this.name, this, 'Rename one of the organizations so their peer names differ.');
     this.identitySecretName = `${this.name}-identity`;
+    const exposure = this.chart.exposure;
+    if (exposure) {
+      this.externalHost = exposure._expose(this, 'route', { name: this.name, org: org.name, node: id, service: this.name, servicePort: Ports.PEER });
+      this.externalAddress = `${this.externalHost}:${exposure.port}`;
+    }
     provideIdentity(this, org, {
       secretName: this.identitySecretName,
       name: this.name,
       role: NodeRole.PEER,
-      tlsHosts: [...this.chart.hosts(this.name), 'localhost'],
+      tlsHosts: [...this.chart.hosts(this.name), 'localhost', ...(this.externalHost ? [this.externalHost] : [])],
       restarts: `statefulset/${this.name}`,
     });
     const selector = selectorLabels('fabric-peer', this.name);

@@ -81,6 +81,8 @@ export class FabricCa extends Construct {
   public readonly url: string;
   /** Every name the CA's endpoint answers to; its TLS certificate holds them all. */
   public readonly hosts: string[];
+  /** `https://ca.<org>.<domain>:<port>`, where clients outside the cluster enroll, when the chart has an exposure. */
+  public readonly externalUrl?: string;
 
   public constructor(scope: Construct, id: string, props: FabricCaProps) {
     super(scope, id);
@@ -95,13 +97,15 @@ export class FabricCa extends Construct {
     this.adminSecretName = validateDnsLabel(owner, 'adminSecretName', props.adminSecretName ?? `${this.org.name}-ca-admin`, 253);
     this.tlsSecretName = validateDnsLabel(owner, 'tlsSecretName', props.tlsSecretName ?? `${this.org.name}-ca-tls`, 253);
     this.url = `https://${chart.fqdn(this.name)}:${Ports.CA}`;
-    this.hosts = [...chart.hosts(this.name), 'localhost'];
     const lifetime = checkLifetime(owner, props.certificateLifetime ?? Duration.days(365));
     chart._reserve('Service name', this.name, this, 'Each organization runs one Fabric CA.');
     const labels = componentLabels(Component.CA, this.org.name);
     const selector = selectorLabels('fabric-ca', this.name);
     const ports = { https: Ports.CA };
     addService(this, 'service', { name: this.name, labels, selector, ports });
+    const externalHost = chart.exposure?._expose(this, 'route', { name: this.name, org: this.org.name, node: 'ca', service: this.name, servicePort: Ports.CA });
+    this.externalUrl = externalHost && `https://${externalHost}:${chart.exposure?.port}`;
+    this.hosts = [...chart.hosts(this.name), 'localhost', ...(externalHost ? [externalHost] : [])];
     const scripts = ScriptLibrary.of(chart);
     const secretEnv = (key: string): k8s.EnvVarSource => ({ secretKeyRef: { name: this.adminSecretName, key } });
     this.node.defaultChild = singletonStatefulSet(this, {
