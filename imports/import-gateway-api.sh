@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 module_dir=$(GOFLAGS=-mod=mod go mod download -json "sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION}" \
   | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
 [[ -d "${module_dir}" ]] || { echo "sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION} was not downloaded" >&2; exit 1; }
-npx --no-install cdk8s import --language typescript --output imports \
+npx --no-install cdk8s import --save=false --language typescript --output imports \
   "${module_dir}/config/crd/standard/gateway.networking.k8s.io_tlsroutes.yaml"
