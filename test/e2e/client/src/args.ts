@@ -2,7 +2,8 @@ import { usageError } from './errors';
 
 export interface Options {
   readonly command: string;
-  readonly dist: string;
+  /** Where the manifests are; without it, load, evaluate and submit read one org from the environment. */
+  readonly dist?: string;
   readonly namespace?: string;
   readonly channel: string;
   readonly chaincode: string;
@@ -25,7 +26,7 @@ export interface Options {
   readonly expectError?: RegExp;
   /** load: stop once this file exists */
   readonly stopFile?: string;
-  /** load: stop after this many seconds at the latest */
+  /** load: stop after this many seconds at the latest (Infinity: no limit) */
   readonly maxSeconds: number;
 }
 
@@ -37,15 +38,19 @@ commands:
              Org2 reads it back, --outsider (a non-member org) is refused the value but sees its hash
   evaluate   evaluate one transaction:  --org <org> --fn <name> [--arg <value>]...
   submit     submit one transaction:    --org <org> --fn <name> [--arg <value>]...
-  load       as --org1, submit CreateAsset one transaction after another until --stop-file exists
-             (or --max-seconds pass); fails if any transaction fails (see main.ts for what may be resubmitted)
+  load       as --org1, submit CreateAsset one transaction after another until --stop-file exists,
+             --max-seconds pass or SIGTERM comes; fails if any transaction fails (see main.ts for what may
+             be resubmitted)
   help       print this text
 
 flags:
-  --dist <dir>                 directory holding the synthesized *.yaml (default: ./dist or $HYPERKUBE_DIST)
+  --dist <dir>                 directory holding the synthesized *.yaml (default: $HYPERKUBE_DIST). Without
+                               either, load, evaluate and submit act as the org fabric-samples' variables
+                               name: MSP_ID, PEER_ENDPOINT, PEER_HOST_ALIAS, CERT_PATH, KEY_PATH,
+                               TLS_CERT_PATH (as Hyperkube's Application sets them in its pods)
   --namespace <ns>             only use objects in this namespace (default: any)
-  --channel <name>             channel name (default: mychannel)
-  --chaincode <name>           chaincode name (default: basic)
+  --channel <name>             channel name (default: $CHANNEL_NAME, else mychannel)
+  --chaincode <name>           chaincode name (default: $CHAINCODE_NAME, else basic)
   --org1 <prefix>              first org's object prefix (default: org1 -> org1-connection-profile, org1-user1)
   --org2 <prefix>              second org's object prefix (default: org2)
   --org <prefix>               org to act as, for evaluate/submit (default: the --org1 value)
@@ -61,7 +66,7 @@ flags:
   --endorsing-org <mspId>      evaluate/submit: an org that must endorse (Gateway endorsingOrganizations); repeatable
   --expect-error <regex>       evaluate/submit: succeed only when the call fails with a matching message
   --stop-file <path>           load: stop once this file exists
-  --max-seconds <n>            load: stop after n seconds at the latest (default: 600)
+  --max-seconds <n>            load: stop after n seconds at the latest (default: no limit)
 `;
 
 const VALUE_FLAGS = new Set([
@@ -139,10 +144,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   const org1 = one('org1') ?? 'org1';
   return {
     command,
-    dist: one('dist') ?? env.HYPERKUBE_DIST ?? 'dist',
+    dist: one('dist') ?? env.HYPERKUBE_DIST,
     namespace: one('namespace'),
-    channel: one('channel') ?? 'mychannel',
-    chaincode: one('chaincode') ?? 'basic',
+    channel: one('channel') ?? env.CHANNEL_NAME ?? 'mychannel',
+    chaincode: one('chaincode') ?? env.CHAINCODE_NAME ?? 'basic',
     org1,
     org2: one('org2') ?? 'org2',
     org: one('org') ?? org1,
@@ -158,7 +163,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     endorsingOrgs: values.get('endorsing-org') ?? [],
     expectError: expectErrorRe,
     stopFile: one('stop-file'),
-    maxSeconds: seconds('max-seconds', one('max-seconds'), 600),
+    maxSeconds: seconds('max-seconds', one('max-seconds'), Infinity),
   };
 }
 

@@ -164,25 +164,32 @@ export function loadOrgClient(objects: readonly K8sObject[], prefix: string, nam
 
   const secretName = `${prefix}-user1`;
   const secret = findObject(objects, 'Secret', secretName, namespace);
-  const certPem = dataValue(secret, 'cert.pem');
-  const keyPem = dataValue(secret, 'key.pem');
+  const identity = clientIdentity(dataValue(secret, 'cert.pem'), dataValue(secret, 'key.pem'), `Secret ${secretName} cert.pem`, `Secret ${secretName} key.pem`);
+  return { label: `${org} (${mspId}) as ${identity.subject}`, mspId, peer, certPem: identity.certPem, key: identity.key };
+}
+
+/**
+ * A signing identity from PEM files: an X.509 certificate and the ECDSA P-256 key that belongs to
+ * it. `certWhere` and `keyWhere` name where each came from, for the error messages.
+ */
+export function clientIdentity(certPem: Buffer, keyPem: Buffer, certWhere: string, keyWhere: string): { certPem: Buffer; key: crypto.KeyObject; subject: string } {
   let cert: crypto.X509Certificate;
   let key: crypto.KeyObject;
   try {
     cert = new crypto.X509Certificate(certPem);
   } catch (e) {
-    throw usageError(`Secret ${secretName}: cert.pem is not an X.509 certificate: ${(e as Error).message}`);
+    throw usageError(`${certWhere} is not an X.509 certificate: ${(e as Error).message}`);
   }
   try {
     key = crypto.createPrivateKey(keyPem);
   } catch (e) {
-    throw usageError(`Secret ${secretName}: key.pem is not a private key: ${(e as Error).message}`);
+    throw usageError(`${keyWhere} is not a private key: ${(e as Error).message}`);
   }
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw usageError(`Secret ${secretName}: key.pem must be an ECDSA P-256 key, got ${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''}`);
+    throw usageError(`${keyWhere} must be an ECDSA P-256 key, got ${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''}`);
   }
   if (!cert.checkPrivateKey(key)) {
-    throw usageError(`Secret ${secretName}: key.pem does not belong to cert.pem`);
+    throw usageError(`${keyWhere} does not belong to ${certWhere}`);
   }
-  return { label: `${org} (${mspId}) as ${cert.subject.replace(/\n/g, ',')}`, mspId, peer, certPem, key };
+  return { certPem, key, subject: cert.subject.replace(/\n/g, ',') };
 }

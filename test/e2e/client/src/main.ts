@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Options, parseArgs, USAGE } from './args';
 import { loadObjects, loadOrgClient, OrgClient } from './dist';
+import { loadOrgClientFromEnv } from './env';
 import { CliError, EXIT_ASSERTION, EXIT_FABRIC, EXIT_OK, EXIT_USAGE } from './errors';
 import { CommitStatusError, Contract, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import {
@@ -19,15 +20,29 @@ interface AssetJson {
   AppraisedValue?: unknown;
 }
 
+/** The manifests folder, which `command` needs: it acts as several organizations. */
+function requireDist(opts: Options, command: string): string {
+  if (opts.dist === undefined) {
+    throw new CliError(`${command} acts as several organizations and reads them from the manifests: pass --dist <dir> (or set HYPERKUBE_DIST). Only load, evaluate and submit can read one organization from the environment.`, EXIT_USAGE);
+  }
+  return opts.dist;
+}
+
+/** The org client of `prefix` from the manifests, or without --dist the one the environment names. */
+function orgClient(opts: Options, prefix: string): OrgClient {
+  return opts.dist === undefined ? loadOrgClientFromEnv(process.env) : loadOrgClient(loadObjects(opts.dist), prefix, opts.namespace);
+}
+
 function policyFrom(opts: Options): RetryPolicy {
   return { deadline: Date.now() + opts.retrySeconds * 1000, intervalMs: opts.retryIntervalSeconds * 1000 };
 }
 
 async function scenario(opts: Options): Promise<void> {
-  const objects = loadObjects(opts.dist);
+  const dist = requireDist(opts, 'scenario');
+  const objects = loadObjects(dist);
   const org1 = loadOrgClient(objects, opts.org1, opts.namespace);
   const org2 = loadOrgClient(objects, opts.org2, opts.namespace);
-  log(`inputs from ${opts.dist}: ${org1.label}; ${org2.label}`);
+  log(`inputs from ${dist}: ${org1.label}; ${org2.label}`);
   const assetId = opts.assetId ?? `asset-e2e-${Date.now().toString(36)}`;
   const expected = { ID: assetId, Color: 'blue', Size: 5, Owner: 'Bob', AppraisedValue: 1300 };
   log(`scenario: channel ${opts.channel}, chaincode ${opts.chaincode}, asset id ${assetId}`);
@@ -98,11 +113,12 @@ async function privateScenario(opts: Options): Promise<void> {
     throw new CliError('private needs --outsider <org prefix> (an org that is not a member of the collection)', EXIT_USAGE);
   }
   const collection = opts.collection;
-  const objects = loadObjects(opts.dist);
+  const dist = requireDist(opts, 'private');
+  const objects = loadObjects(dist);
   const writer = loadOrgClient(objects, opts.org1, opts.namespace);
   const member = loadOrgClient(objects, opts.org2, opts.namespace);
   const outsider = loadOrgClient(objects, opts.outsider, opts.namespace);
-  log(`inputs from ${opts.dist}: ${writer.label}; ${member.label}; ${outsider.label}`);
+  log(`inputs from ${dist}: ${writer.label}; ${member.label}; ${outsider.label}`);
   const key = opts.assetId ?? `terms-e2e-${Date.now().toString(36)}`;
   const value = JSON.stringify({ amount: 1250000, currency: 'EUR', key, nonce: crypto.randomBytes(8).toString('hex'), terms: '90 days' });
   const valueHash = crypto.createHash('sha256').update(value).digest('hex');
@@ -200,12 +216,19 @@ async function submitOnce(contract: Contract, assetId: string): Promise<LoadOutc
 }
 
 /**
- * Submits CreateAsset as --org1, one transaction after another, until --stop-file exists. Each
- * transaction gets one resubmission when Fabric invalidated it for a definition change that raced
- * it, or when no orderer took it; any other failure, above all a failed endorsement, fails the load.
+ * Submits CreateAsset as --org1, one transaction after another, until --stop-file exists, the time
+ * is up or SIGTERM comes (a pod being stopped). Each transaction gets one resubmission when Fabric
+ * invalidated it for a definition change that raced it, or when no orderer took it; any other
+ * failure, above all a failed endorsement, fails the load, which then waits --retry-interval
+ * before the next transaction rather than spin on a network that is not there.
  */
 async function load(opts: Options): Promise<void> {
-  const org = loadOrgClient(loadObjects(opts.dist), opts.org1, opts.namespace);
+  const org = orgClient(opts, opts.org1);
+  let terminated = false;
+  process.once('SIGTERM', () => {
+    terminated = true;
+    log('load: SIGTERM, stopping after this transaction');
+  });
   const conn = openConnection(org, opts.peerAddresses);
   const contract = conn.gateway.getNetwork(opts.channel).getContract(opts.chaincode);
   const started = performance.now();
@@ -215,25 +238,29 @@ async function load(opts: Options): Promise<void> {
   let firstTry = 0;
   const resubmitted: string[] = [];
   const failed: string[] = [];
-  log(`load: ${org.mspId} submits CreateAsset on ${opts.channel}/${opts.chaincode} until ${opts.stopFile ?? 'the time is up'}`);
+  const until = [opts.stopFile, Number.isFinite(opts.maxSeconds) ? `${opts.maxSeconds}s pass` : undefined, 'SIGTERM'].filter(Boolean).join(', ');
+  log(`load: ${org.label} submits CreateAsset on ${opts.channel}/${opts.chaincode} until ${until}`);
   try {
-    while (!(opts.stopFile && fs.existsSync(opts.stopFile)) && Date.now() < deadline) {
+    while (!terminated && !(opts.stopFile && fs.existsSync(opts.stopFile)) && Date.now() < deadline) {
       transactions++;
       const assetId = `${prefix}-${transactions}`;
       const first = await submitOnce(contract, assetId);
       if (first.committed) {
         firstTry++;
+        log(`load: ${assetId} committed in block ${first.block}`);
         continue;
       }
       if (!first.resubmit) {
         failed.push(`${assetId}: ${first.reason}`);
         log(`load: ${assetId} FAILED: ${first.reason}`);
+        await new Promise((resolve) => setTimeout(resolve, opts.retryIntervalSeconds * 1000));
         continue;
       }
       log(`load: ${assetId} resubmitted: ${first.reason}`);
       const second = await submitOnce(contract, assetId);
       if (second.committed) {
         resubmitted.push(first.reason.replace(/^transaction \S+ /, ''));
+        log(`load: ${assetId} committed in block ${second.block} when resubmitted`);
       } else {
         failed.push(`${assetId}: ${first.reason}; then ${second.reason}`);
         log(`load: ${assetId} FAILED on resubmission: ${second.reason}`);
@@ -258,7 +285,7 @@ async function single(opts: Options, kind: 'evaluate' | 'submit'): Promise<void>
   if (!opts.fn) {
     throw new CliError(`${kind} needs --fn <transaction name>`, EXIT_USAGE);
   }
-  const org: OrgClient = loadOrgClient(loadObjects(opts.dist), opts.org ?? opts.org1, opts.namespace);
+  const org = orgClient(opts, opts.org ?? opts.org1);
   const conn = openConnection(org, opts.peerAddresses);
   try {
     const contract = conn.gateway.getNetwork(opts.channel).getContract(opts.chaincode);
