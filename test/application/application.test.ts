@@ -45,6 +45,13 @@ describe('Application', () => {
     expect(hygieneProblems(objects)).toEqual([]);
   });
 
+  test('GIVEN the reference network WHEN an application is added THEN every other object is written exactly as before', () => {
+    const before = (Testing.synth(new TestNetwork(Testing.app(), 'test-network', { identities: developmentIdentities() })) as KubeObject[]).map((o) => JSON.stringify(o));
+    const after = referenceWithApplication().objects.map((o) => JSON.stringify(o));
+    expect(after.filter((object) => !before.includes(object)).map((object) => JSON.parse(object).metadata.name)).toEqual(['asset-app']);
+    expect(before.filter((object) => !after.includes(object))).toEqual([]);
+  });
+
   test('GIVEN an application WHEN its pod is read THEN one read-only volume holds the layout of hyperkube export (but its env file) from the profile, MSP and user objects', () => {
     const { objects } = referenceWithApplication();
     const deployment = find(objects, 'Deployment', 'asset-app');
