@@ -7,7 +7,7 @@
 #              nothing changed and no Job ran again.
 #   application (application/application.sh) an Application of Org1 added to the reference network: its
 #              pod runs the Gateway client's load from the mounted identity and the environment alone;
-#              transactions committed, re-applied without effect, removed by evolve's pruning apply.
+#              transactions committed, re-applied without effect, selected by evolve's pruning apply.
 #   evolve     (evolve/evolve.sh) v2 and v3 of one app applied over the reference network, each
 #              checked on the running network and re-applied without effect.
 #   multi-org  (multi-org/multi-org.sh) namespace fabric deleted; apps/multi-org (3 peer orgs x 2

@@ -2,9 +2,10 @@
 # shellcheck source-path=SCRIPTDIR
 # Lays out the images the e2e network needs as OCI archives, without Docker:
 #   fabric-peer, fabric-orderer, fabric-tools (Debian rootfs + Fabric build), fabric-ca, pause, coredns,
-#   and the reference chaincode image (Debian rootfs with nodejs + test/e2e/chaincode).
+#   the reference chaincode image (Debian rootfs with nodejs + test/e2e/chaincode) and the Gateway
+#   client image (the same rootfs + test/e2e/client).
 # Needs build-rootfs.sh, build-fabric.sh, build-fabric-ca.sh and build-extras.sh to have run.
-# Usage: build-images.sh [fabric|fabric-ca|system|chaincode]...   (default: all)
+# Usage: build-images.sh [fabric|fabric-ca|system|chaincode|client]...   (default: all)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -166,14 +167,37 @@ chaincode_image() {
   echo "${key}" > "${IMAGES_DIR}/chaincode.key"
 }
 
+# The Gateway client's build output and production dependencies, under /client; it runs as
+# `node /client/dist/main.js <command>`, its command given by the pod's args.
+client_image() {
+  local src="${KIT_DIR}/../client" s="${IMAGES_DIR}/stage/client" base key
+  [[ -f "${src}/dist/main.js" ]] || die "client not built: run 'npm ci && npm run build' in test/e2e/client"
+  base=$(rootfs_layer node)
+  # Rebuild only when the client's build output or lockfile changed.
+  key=$(cd "${src}" && find dist package.json package-lock.json -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  if [[ -f "$(image_file "${CLIENT_IMAGE}")" && "$(cat "${IMAGES_DIR}/client.key" 2>/dev/null)" == "${key}" ]]; then
+    log "client image: cached"
+    return
+  fi
+  rm -rf "${s}"; mkdir -p "${s}/client"
+  cp -r "${src}/dist" "${src}/package.json" "${src}/package-lock.json" "${s}/client/"
+  ( cd "${s}/client" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null )
+  layer_tar "${s}" "${LAYERS}/client.tar"
+  image "${CLIENT_IMAGE}" \
+    '{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","NODE_ENV=production"],"Entrypoint":["node","/client/dist/main.js"],"Cmd":["help"],"WorkingDir":"/client"}' \
+    "${base}" "${LAYERS}/client.tar"
+  echo "${key}" > "${IMAGES_DIR}/client.key"
+}
+
 what=("$@")
-(( ${#what[@]} )) || what=(system fabric fabric-ca chaincode)
+(( ${#what[@]} )) || what=(system fabric fabric-ca chaincode client)
 for w in "${what[@]}"; do
   case "${w}" in
     fabric) fabric_images ;;
     fabric-ca) fabric_ca_image ;;
     system) system_images ;;
     chaincode) chaincode_image ;;
+    client) client_image ;;
     *) die "unknown image set ${w}" ;;
   esac
 done
