@@ -155,9 +155,14 @@ class GatewayApiExposure extends Exposure {
     new TlsRoute(scope, id, {
       metadata: { name: endpoint.name, labels },
       spec: {
-        parentRefs: [{ name: this.gateway.name, namespace: this.gateway.namespace, sectionName: this.gateway.sectionName }],
+        // With the API server's defaults written out: kubectl replaces these lists whole, so a
+        // list without them would make every re-apply report a change that changes nothing.
+        parentRefs: [{
+          group: 'gateway.networking.k8s.io', kind: 'Gateway',
+          name: this.gateway.name, namespace: this.gateway.namespace, sectionName: this.gateway.sectionName,
+        }],
         hostnames: [host],
-        rules: [{ backendRefs: [{ name: endpoint.service, port: endpoint.servicePort }] }],
+        rules: [{ backendRefs: [{ group: '', kind: 'Service', name: endpoint.service, port: endpoint.servicePort, weight: 1 }] }],
       },
     });
   }

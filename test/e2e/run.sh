@@ -14,6 +14,10 @@
 #              peers, 2 ordering orgs, channels trade and claims) applied in fabric-multi; a private
 #              data write by Bank read by Shipper and refused to Insurer; a transaction on claims;
 #              re-applied without effect.
+#   exposure   (exposure/exposure.sh) around multi-org: Traefik as the cluster's Gateway API ingress;
+#              the multi-org network exposed through it from its first apply; from the host, only
+#              through the ingress by SNI: the Gateway client's transaction on claims, osnadmin and
+#              the ordering endpoints' certificates.
 #   faults     (faults/faults.sh) fabric-multi deleted; the multi-org app brought up afresh in
 #              fabric-faults while an orderer pod is deleted during the creation of channel trade and
 #              a peer pod right after it endorsed its org's chaincode approval; every Job must
@@ -42,6 +46,7 @@
 #   E2E_SKIP_APPLICATION=1  leave out the application scenario (and the client image)
 #   E2E_SKIP_EVOLVE=1   leave out the evolve scenario
 #   E2E_SKIP_MULTI_ORG=1  leave out the multi-org scenario
+#   E2E_SKIP_EXPOSURE=1 leave out the exposure scenario (and the ingress image)
 #   E2E_SKIP_FAULTS=1   leave out the faults scenario
 #   E2E_SKIP_CA=1       leave out the CA scenario
 #   E2E_SKIP_IMPORTED=1 leave out the imported scenario
@@ -394,10 +399,20 @@ if [[ "${E2E_SKIP_EVOLVE:-0}" != 1 ]]; then
   . "${E2E_DIR}/evolve/evolve.sh"
 fi
 
-# ---------------------------------------------------------------- multi-org
+# ---------------------------------------------------------------- multi-org, exposed
+exposure=0
+[[ "${E2E_SKIP_MULTI_ORG:-0}" != 1 && "${E2E_SKIP_EXPOSURE:-0}" != 1 ]] && exposure=1
+if (( exposure )); then
+  # shellcheck source=exposure/exposure.sh
+  . "${E2E_DIR}/exposure/exposure.sh"
+  exposure_ingress_up
+fi
 if [[ "${E2E_SKIP_MULTI_ORG:-0}" != 1 ]]; then
   # shellcheck source=multi-org/multi-org.sh
   . "${E2E_DIR}/multi-org/multi-org.sh"
+fi
+if (( exposure )); then
+  exposure_checks
 fi
 
 # ---------------------------------------------------------------- faults

@@ -53,7 +53,9 @@ describe('Exposure.gatewayApi', () => {
     ]);
     const route = find(exposed.objects, 'TLSRoute', 'org1-peer0');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
-    expect(route.spec.parentRefs).toEqual([{ name: 'fabric-gateway', namespace: 'ingress', sectionName: 'fabric-tls' }]);
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'fabric-gateway', namespace: 'ingress', sectionName: 'fabric-tls' }]);
+    // The API server's defaults, written out so that a re-apply finds nothing to change.
+    expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'org1-peer0', port: 7051, weight: 1 }]);
     expect(route.metadata.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/component': 'exposure', 'hyperkube.io/organization': 'org1' }));
   });
 
@@ -90,7 +92,7 @@ describe('Exposure.gatewayApi', () => {
 
   test('GIVEN a Gateway without namespace or listener and a port WHEN synthesized THEN the parent reference names the Gateway alone and profiles carry the port', () => {
     const { objects } = synthNetwork({ exposure: Exposure.gatewayApi({ domain: 'fabric.example.org', port: 8443, gateway: { name: 'edge' } }) });
-    expect(find(objects, 'TLSRoute', 'org1-peer0').spec.parentRefs).toEqual([{ name: 'edge' }]);
+    expect(find(objects, 'TLSRoute', 'org1-peer0').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'edge' }]);
     expect(profileOf(objects, 'org1-connection-profile-external').peers['org1-peer0'].url).toBe('grpcs://peer0.org1.fabric.example.org:8443');
   });
 });
@@ -140,7 +142,7 @@ describe('Exposure in Fabric CA mode', () => {
     expect(peer.tlsHosts).toEqual(expect.arrayContaining(['org1-peer0.fabric.svc.cluster.local', 'peer0.org1.example.com']));
     expect(enrollEnv.CA_HOSTS.split(',')).toEqual(expect.arrayContaining(['org1-ca.fabric.svc.cluster.local', 'ca.org1.example.com']));
     const route = find(objects, 'TLSRoute', 'org1-ca');
-    expect([route.spec.hostnames, route.spec.rules[0].backendRefs]).toEqual([['ca.org1.example.com'], [{ name: 'org1-ca', port: 7054 }]]);
+    expect([route.spec.hostnames, route.spec.rules[0].backendRefs[0].name, route.spec.rules[0].backendRefs[0].port]).toEqual([['ca.org1.example.com'], 'org1-ca', 7054]);
     expect(hygieneProblems(objects)).toEqual([]);
   });
 

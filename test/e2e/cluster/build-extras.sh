@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# Builds CoreDNS (from the Go module proxy) and the kit's own pause binary.
+# Builds CoreDNS and Traefik (from the Go module proxy) and the kit's own pause binary.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +24,26 @@ else
   rm -rf "${COREDNS_BIN}"
   mv "${COREDNS_BIN}.partial" "${COREDNS_BIN}"
   log "coredns ${COREDNS_VERSION}: built in $(( $(date +%s) - start ))s"
+fi
+
+# Traefik with the module's own go.mod and go.sum, whose replace directives rule out
+# `go install module@version`: built in a writable copy of the proxy's module folder.
+if [[ -x "${TRAEFIK_BIN}/traefik" ]]; then
+  log "traefik ${TRAEFIK_VERSION}: cached in ${TRAEFIK_BIN}"
+else
+  log "traefik ${TRAEFIK_VERSION}: building"
+  start=$(date +%s)
+  module_dir=$(go mod download -json "github.com/traefik/traefik/v3@${TRAEFIK_VERSION}" | jq -r .Dir)
+  work="${CACHE_ROOT}/traefik-${TRAEFIK_VERSION}/src"
+  rm -rf "${work}" "${TRAEFIK_BIN}.partial"
+  mkdir -p "$(dirname "${work}")" "${TRAEFIK_BIN}.partial"
+  cp -r "${module_dir}" "${work}"
+  chmod -R u+w "${work}"
+  ( cd "${work}" && go build -trimpath -ldflags="-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=${TRAEFIK_VERSION}" \
+      -o "${TRAEFIK_BIN}.partial/traefik" ./cmd/traefik )
+  rm -rf "${TRAEFIK_BIN}" "${work}"
+  mv "${TRAEFIK_BIN}.partial" "${TRAEFIK_BIN}"
+  log "traefik ${TRAEFIK_VERSION}: built in $(( $(date +%s) - start ))s"
 fi
 
 if [[ -x "${PAUSE_BIN}/pause" ]]; then

@@ -4,8 +4,9 @@
 #   fabric-peer, fabric-orderer, fabric-tools (Debian rootfs + Fabric build), fabric-ca, pause, coredns,
 #   the reference chaincode image (Debian rootfs with nodejs + test/e2e/chaincode) and the Gateway
 #   client image (the same rootfs + test/e2e/client).
+#   Traefik, the cluster's Gateway API ingress (its static binary alone).
 # Needs build-rootfs.sh, build-fabric.sh, build-fabric-ca.sh and build-extras.sh to have run.
-# Usage: build-images.sh [fabric|fabric-ca|system|chaincode|client]...   (default: all)
+# Usage: build-images.sh [fabric|fabric-ca|system|chaincode|client|ingress]...   (default: all)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -143,6 +144,23 @@ system_images() {
     "${LAYERS}/coredns-${COREDNS_VERSION}.tar"
 }
 
+# Traefik's binary and an empty /tmp; rebuilt when the binary changes (images/traefik.key).
+ingress_image() {
+  [[ -x "${TRAEFIK_BIN}/traefik" ]] || die "traefik missing: run build-extras.sh"
+  local s="${IMAGES_DIR}/stage/traefik" key
+  key=$(sha256sum "${TRAEFIK_BIN}/traefik" | cut -d' ' -f1)
+  if [[ -f "$(image_file "${TRAEFIK_IMAGE}")" && "$(cat "${IMAGES_DIR}/traefik.key" 2>/dev/null)" == "${key}" ]]; then
+    log "ingress image: cached"
+    return
+  fi
+  rm -rf "${s}"; mkdir -p "${s}/tmp"
+  chmod 1777 "${s}/tmp"
+  cp "${TRAEFIK_BIN}/traefik" "${s}/traefik"
+  layer_tar "${s}" "${LAYERS}/traefik-${TRAEFIK_VERSION}.tar"
+  image "${TRAEFIK_IMAGE}" '{"Entrypoint":["/traefik"],"ExposedPorts":{"8443/tcp":{}}}' "${LAYERS}/traefik-${TRAEFIK_VERSION}.tar"
+  echo "${key}" > "${IMAGES_DIR}/traefik.key"
+}
+
 # The chaincode's build output and production dependencies, under /chaincode.
 chaincode_image() {
   local src="${KIT_DIR}/../chaincode" s="${IMAGES_DIR}/stage/chaincode" base
@@ -190,12 +208,13 @@ client_image() {
 }
 
 what=("$@")
-(( ${#what[@]} )) || what=(system fabric fabric-ca chaincode client)
+(( ${#what[@]} )) || what=(system fabric fabric-ca chaincode client ingress)
 for w in "${what[@]}"; do
   case "${w}" in
     fabric) fabric_images ;;
     fabric-ca) fabric_ca_image ;;
     system) system_images ;;
+    ingress) ingress_image ;;
     chaincode) chaincode_image ;;
     client) client_image ;;
     *) die "unknown image set ${w}" ;;

@@ -2,7 +2,8 @@
 # shellcheck source-path=SCRIPTDIR
 # Builds (or finds in the cache) everything the e2e cluster needs and prints how long each
 # part took. Cache: HYPERKUBE_E2E_CACHE (default /var/cache/hyperkube-e2e), outside the repo.
-# Set E2E_SKIP_CHAINCODE=1 to leave out the chaincode image, E2E_SKIP_APPLICATION=1 the client image.
+# Set E2E_SKIP_CHAINCODE=1 to leave out the chaincode image, E2E_SKIP_APPLICATION=1 the client image,
+# E2E_SKIP_EXPOSURE=1 the ingress image.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -42,6 +43,7 @@ rootfs_secs=$( (grep -oE 'done in [0-9]+s' "${CACHE_ROOT}/logs/build-rootfs.log"
 summary+=("$(printf '%-18s %5ss  %s' build-rootfs "${rootfs_secs}" "${how} (alongside the Go builds)")")
 images=(system fabric fabric-ca)
 [[ "${E2E_SKIP_CHAINCODE:-0}" == 1 ]] || images+=(chaincode)
+[[ "${E2E_SKIP_EXPOSURE:-0}" == 1 ]] || images+=(ingress)
 [[ "${E2E_SKIP_APPLICATION:-0}" == 1 ]] || images+=(client)
 step build-images "${KIT_DIR}/build-images.sh" "${images[@]}"
 total=$(( $(date +%s) - t0 ))

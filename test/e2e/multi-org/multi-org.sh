@@ -18,10 +18,11 @@ MULTI_NS=fabric-multi
 
 drop_namespace "${NS}"
 
-log "multi-org: synthesizing apps/multi-org"
+log "multi-org: synthesizing ${MULTI_ORG_APP:-apps/multi-org/main.ts}"
 t=$(date +%s)
 rm -rf "${MULTI_DIR:?}"
-( cd "${REPO}" && CDK8S_OUTDIR="${MULTI_DIR}" npx --no-install ts-node --transpile-only apps/multi-org/main.ts )
+# The exposure scenario has its exposed variant of the app synthesized here (MULTI_ORG_APP).
+( cd "${REPO}" && CDK8S_OUTDIR="${MULTI_DIR}" npx --no-install ts-node --transpile-only "${MULTI_ORG_APP:-apps/multi-org/main.ts}" )
 grep -qx "  name: ${MULTI_NS}" "${MULTI_DIR}/multi-org.k8s.yaml" \
   || die "multi-org: apps/multi-org no longer synthesizes namespace ${MULTI_NS}"
 timing "multi-org: synth" "$(since "${t}")"
