@@ -370,9 +370,12 @@ drop_namespace() {
   kc get namespace "$1" >/dev/null 2>&1 || return 0
   t=$(date +%s)
   log "deleting namespace $1 (an earlier scenario's network) to free the CPU"
-  # Its pods stop at once: how they shut down gracefully is not what the next scenario tests.
+  # Its pods stop at once: how they shut down gracefully is not what the next scenario tests. The
+  # namespace goes first, so that no controller can replace them (a terminating namespace takes no
+  # new object).
+  kc delete namespace "$1" --wait=false >/dev/null
   kc -n "$1" delete pods --all --grace-period=1 --wait=false >/dev/null
-  kc delete namespace "$1" --wait --timeout=300s >/dev/null || die "namespace $1 not deleted within 300s"
+  kc wait --for=delete "namespace/$1" --timeout=300s >/dev/null || die "namespace $1 not deleted within 300s"
   timing "delete namespace $1" "$(since "${t}")"
 }
 
