@@ -165,14 +165,19 @@ fi
 
 # ---------------------------------------------------------------- builds
 t=$(date +%s)
-for part in chaincode client; do
-  dir="${E2E_DIR}/${part}"
+# build_part PART: installs and compiles test/e2e/PART; the two build side by side, one per core.
+build_part() {
+  local dir="${E2E_DIR}/$1"
   if [[ ! -d "${dir}/node_modules" ]]; then
     ( cd "${dir}" && npm ci --no-audit --no-fund --loglevel=error )
   fi
-  log "building test/e2e/${part}"
+  log "building test/e2e/$1"
   ( cd "${dir}" && npm run --silent build )
-done
+}
+build_part chaincode & chaincode_build=$!
+build_part client & client_build=$!
+wait "${chaincode_build}" || die "test/e2e/chaincode did not build"
+wait "${client_build}" || die "test/e2e/client did not build"
 timing "build chaincode+client" "$(since "${t}")"
 
 # The package's CLI, compiled with the options of tsconfig.json, from its entry point alone (the
