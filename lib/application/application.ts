@@ -10,7 +10,7 @@ import {
   checkProps, describeValue, hasMembers, optionalArray, optionalInteger, optionalRecord, rejectUnknownProps, requireString,
 } from '../core/props';
 import {
-  containerSecurity, DefaultResources, envList, podDefaults, ProjectedFile, projectedVolume, reserveObjectName, resourceRequirements,
+  addSingleContainerDeployment, DefaultResources, envList, ProjectedFile, projectedVolume, reserveObjectName, resourceRequirements,
   ResourceSettings,
 } from '../core/workload';
 import { IdentityKeys, MspKeys } from '../org/msp';
@@ -134,7 +134,7 @@ export class Application extends Construct {
     this.channel = this.resolveChannel(owner, props.channel, chart);
     this.replicas = optionalInteger(owner, 'replicas', props.replicas, 0) ?? 1;
     const env = { ...checkEnv(owner, props.env, this.ownEnvNames()), ...this.ownEnv() };
-    this.node.defaultChild = this.addDeployment(owner, props, chart, env);
+    this.node.defaultChild = this.addDeployment(owner, props, env);
   }
 
   /** The channel of `channel` and `chaincode`, which must agree, and of which the org must be a member. */
@@ -187,36 +187,26 @@ export class Application extends Construct {
     ];
   }
 
-  private addDeployment(owner: string, props: ApplicationProps, chart: FabricChart, env: Record<string, string>): k8s.KubeDeployment {
+  private addDeployment(owner: string, props: ApplicationProps, env: Record<string, string>): k8s.KubeDeployment {
     const image = pinnedImage(owner, 'image', props.image);
     const command = stringList(owner, 'command', props.command, '/app/start.sh');
     const args = stringList(owner, 'args', props.args, '--verbose');
     const resources = resourceRequirements(owner, props.resources, DefaultResources.APPLICATION);
-    const labels = componentLabels(Component.APPLICATION, this.org.name);
-    const selector = selectorLabels('fabric-application', this.name);
-    return new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: this.name, labels },
-      spec: {
-        replicas: this.replicas,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: { ...chart.labels, ...labels, ...selector } },
-          spec: {
-            ...podDefaults(),
-            containers: [{
-              name: 'application',
-              image,
-              command,
-              args,
-              env: envList(env),
-              volumeMounts: [{ name: GATEWAY_VOLUME, mountPath: Application.GATEWAY_DIR, readOnly: true }],
-              resources,
-              securityContext: containerSecurity(),
-            }],
-            volumes: [projectedVolume(GATEWAY_VOLUME, this.gatewayFiles())],
-          },
-        },
+    return addSingleContainerDeployment(this, {
+      name: this.name,
+      labels: componentLabels(Component.APPLICATION, this.org.name),
+      selector: selectorLabels('fabric-application', this.name),
+      replicas: this.replicas,
+      container: {
+        name: 'application',
+        image,
+        command,
+        args,
+        env: envList(env),
+        volumeMounts: [{ name: GATEWAY_VOLUME, mountPath: Application.GATEWAY_DIR, readOnly: true }],
+        resources,
       },
+      volumes: [projectedVolume(GATEWAY_VOLUME, this.gatewayFiles())],
     });
   }
 }

@@ -7,8 +7,8 @@ import {
   checkProps, describeValue, hasMembers, optionalArray, optionalBoolean, optionalInteger, optionalRecord, rejectUnknownProps, requireArray, requireInteger, requireString,
 } from '../core/props';
 import {
-  addService, containerPorts, containerSecurity, DefaultResources, envList, namedConfigMap, podDefaults,
-  resourceRequirements, ResourceSettings,
+  addService, addSingleContainerDeployment, containerPorts, DefaultResources, envList, namedConfigMap, resourceRequirements,
+  ResourceSettings,
 } from '../core/workload';
 import { FabricJob } from '../internal/fabric-job';
 import { adminAccess, CCAAS_ROOT_CERT_FROM_BUILDER_CONFIG, publicMspAccess, tlsCaFile, tlsVolume } from '../org/msp';
@@ -557,7 +557,8 @@ export class ChaincodeServer extends Construct {
     // The Jobs find a chaincode's servers by these labels, and tell the current one by its instance.
     const retiredLabels = { ...labels, ...selector, [LabelKeys.RETIRED_BY]: RETIRED_BY_CHAINCODE_JOBS };
     addService(this, 'service', { name: this.name, labels: retiredLabels, selector, ports: CHAINCODE_PORTS });
-    this.node.defaultChild = this.addDeployment(props, retiredLabels, selector, tlsSecret);
+    const image = pinnedImage(`ExternalChaincode ${chaincode.node.id}`, 'image', props.image);
+    this.node.defaultChild = this.addDeployment(props, image, retiredLabels, selector, tlsSecret);
   }
 
   private addTlsSecret(labels: Record<string, string>): string {
@@ -568,37 +569,29 @@ export class ChaincodeServer extends Construct {
     return secretName;
   }
 
-  private addDeployment(props: ChaincodeServerProps, labels: Record<string, string>, selector: Record<string, string>, tlsSecret?: string): k8s.KubeDeployment {
+  private addDeployment(props: ChaincodeServerProps, image: string, labels: Record<string, string>, selector: Record<string, string>, tlsSecret?: string): k8s.KubeDeployment {
     const env: Record<string, string> = {
       ...props.env,
       CHAINCODE_ID: this.package.packageId,
       CHAINCODE_SERVER_ADDRESS: `0.0.0.0:${Ports.CHAINCODE_SERVER}`,
       ...(tlsSecret ? { CHAINCODE_TLS_CERT_FILE: `${SERVER_TLS_DIR}/tls.crt`, CHAINCODE_TLS_KEY_FILE: `${SERVER_TLS_DIR}/tls.key` } : {}),
     };
-    return new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: this.name, labels },
-      spec: {
-        replicas: this.replicas,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: { ...this.chart.labels, ...labels, ...selector } },
-          spec: {
-            ...podDefaults(),
-            containers: [{
-              name: 'chaincode',
-              image: props.image!,
-              env: envList(env),
-              ports: containerPorts(CHAINCODE_PORTS),
-              // Without TLS, no list at all: the API drops an empty one, and every apply would report a change.
-              volumeMounts: tlsSecret ? [{ name: 'tls', mountPath: SERVER_TLS_DIR, readOnly: true }] : undefined,
-              resources: resourceRequirements(`ExternalChaincode ${props.chaincode.node.id}`, props.resources, DefaultResources.CHAINCODE),
-              readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(Ports.CHAINCODE_SERVER) }, periodSeconds: 10 },
-              securityContext: containerSecurity(),
-            }],
-            volumes: tlsSecret ? [tlsVolume(this.org, 'tls', tlsSecret)] : undefined,
-          },
-        },
+    return addSingleContainerDeployment(this, {
+      name: this.name,
+      labels,
+      selector,
+      replicas: this.replicas,
+      container: {
+        name: 'chaincode',
+        image,
+        env: envList(env),
+        ports: containerPorts(CHAINCODE_PORTS),
+        // Without TLS, no list at all: the API drops an empty one, and every apply would report a change.
+        volumeMounts: tlsSecret ? [{ name: 'tls', mountPath: SERVER_TLS_DIR, readOnly: true }] : undefined,
+        resources: resourceRequirements(`ExternalChaincode ${props.chaincode.node.id}`, props.resources, DefaultResources.CHAINCODE),
+        readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(Ports.CHAINCODE_SERVER) }, periodSeconds: 10 },
       },
+      volumes: tlsSecret ? [tlsVolume(this.org, 'tls', tlsSecret)] : undefined,
     });
   }
 }

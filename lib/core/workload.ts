@@ -90,6 +90,41 @@ export function podDefaults(): Pick<k8s.PodSpec, 'automountServiceAccountToken' 
   return { automountServiceAccountToken: false, enableServiceLinks: false };
 }
 
+/** What `addSingleContainerDeployment` needs. */
+export interface SingleContainerDeploymentProps {
+  /** Name of the Deployment. */
+  readonly name: string;
+  /** Labels of the Deployment and its pods. */
+  readonly labels: Record<string, string>;
+  /** Labels that select its pods; the pods carry them too. */
+  readonly selector: Record<string, string>;
+  readonly replicas: number;
+  /** The one container; its security settings are added. */
+  readonly container: k8s.Container;
+  /** Volumes of the pod; leave it out for none, as the API drops an empty list. */
+  readonly volumes?: k8s.Volume[];
+}
+
+/** A Deployment of pods with one container and the library's pod defaults, carrying the chart's labels. */
+export function addSingleContainerDeployment(scope: Construct, props: SingleContainerDeploymentProps): k8s.KubeDeployment {
+  const chart = FabricChart.find(scope);
+  return new k8s.KubeDeployment(scope, 'deployment', {
+    metadata: { name: props.name, labels: props.labels },
+    spec: {
+      replicas: props.replicas,
+      selector: { matchLabels: props.selector },
+      template: {
+        metadata: { labels: { ...chart.labels, ...props.labels, ...props.selector } },
+        spec: {
+          ...podDefaults(),
+          containers: [{ ...props.container, securityContext: containerSecurity() }],
+          volumes: props.volumes,
+        },
+      },
+    },
+  });
+}
+
 /** Container security settings: Fabric images run as root, so only escalation and extra capabilities go. */
 export function containerSecurity(): k8s.SecurityContext {
   return { allowPrivilegeEscalation: false, privileged: false };
