@@ -7,8 +7,8 @@ import {
   checkProps, describeValue, hasMembers, optionalArray, optionalBoolean, optionalInteger, optionalRecord, rejectUnknownProps, requireArray, requireInteger, requireString,
 } from '../core/props';
 import {
-  addService, addSingleContainerDeployment, containerPorts, DefaultResources, envList, namedConfigMap, resourceRequirements,
-  ResourceSettings,
+  addService, addSingleContainerDeployment, containerPorts, DefaultResources, envList, namedConfigMap, readinessTcpProbe,
+  resourceRequirements, ResourceSettings,
 } from '../core/workload';
 import { FabricJob } from '../internal/fabric-job';
 import { adminAccess, CCAAS_ROOT_CERT_FROM_BUILDER_CONFIG, publicMspAccess, tlsCaFile, tlsVolume } from '../org/msp';
@@ -589,7 +589,7 @@ export class ChaincodeServer extends Construct {
         // Without TLS, no list at all: the API drops an empty one, and every apply would report a change.
         volumeMounts: tlsSecret ? [{ name: 'tls', mountPath: SERVER_TLS_DIR, readOnly: true }] : undefined,
         resources: resourceRequirements(`ExternalChaincode ${props.chaincode.node.id}`, props.resources, DefaultResources.CHAINCODE),
-        readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(Ports.CHAINCODE_SERVER) }, periodSeconds: 10 },
+        readinessProbe: readinessTcpProbe(Ports.CHAINCODE_SERVER),
       },
       volumes: tlsSecret ? [tlsVolume(this.org, 'tls', tlsSecret)] : undefined,
     });

@@ -19,7 +19,7 @@ export interface WaitOptions {
   readonly namespace: string;
   readonly timeoutSeconds: number;
   readonly display: ProgressDisplay;
-  /** Between two looks at the cluster. @default 2000 */
+  /** Between two looks at the cluster: one list of Jobs a second is light for the API server. @default 1000 */
   readonly intervalMs?: number;
   /** The clock, in milliseconds (tests pass their own). @default Date.now */
   readonly now?: () => number;
@@ -64,7 +64,7 @@ export async function waitForJobs(cluster: Cluster, options: WaitOptions): Promi
           : await explainAll(cluster, options.namespace, running, `still running after ${options.timeoutSeconds}s`);
         return { ok: false, jobs, elapsedSeconds: elapsed(), explanation };
       }
-      await sleep(options.intervalMs ?? 2000);
+      await sleep(options.intervalMs ?? 1000);
     }
   } finally {
     options.display.stop();

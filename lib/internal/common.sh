@@ -3,7 +3,12 @@
 # Sourced, never run on its own.
 set -euo pipefail
 
-WAIT_ATTEMPTS="${WAIT_ATTEMPTS:-90}"
+# A wait polls every WAIT_FAST_SECONDS for its first WAIT_FAST_ATTEMPTS attempts, so a Job notices
+# within about a second what it waits for, then every WAIT_SECONDS, so a long wait does not keep
+# the peers, orderers and API server busy. The bound: 20 x 1 s + 80 x 5 s = 420 s.
+WAIT_ATTEMPTS="${WAIT_ATTEMPTS:-100}"
+WAIT_FAST_ATTEMPTS="${WAIT_FAST_ATTEMPTS:-20}"
+WAIT_FAST_SECONDS="${WAIT_FAST_SECONDS:-1}"
 WAIT_SECONDS="${WAIT_SECONDS:-5}"
 WORK_DIR="${WORK_DIR:-/tmp}"
 
@@ -24,20 +29,30 @@ refuse() {
   exit "${REFUSED_EXIT_CODE}"
 }
 
+# wait_delay ATTEMPT: the seconds to wait after failed attempt ATTEMPT.
+wait_delay() {
+  if (($1 <= WAIT_FAST_ATTEMPTS && WAIT_FAST_SECONDS < WAIT_SECONDS)); then
+    echo "${WAIT_FAST_SECONDS}"
+  else
+    echo "${WAIT_SECONDS}"
+  fi
+}
+
 # wait_for DESCRIPTION COMMAND [ARG...]
 # Runs COMMAND until it succeeds, at most WAIT_ATTEMPTS times. Each wait logs one line with the
 # last line COMMAND wrote to stderr, so the log shows the reason Fabric gave, not a guess.
 wait_for() {
   local what=$1
   shift
-  local attempt reason
+  local attempt reason delay
   for ((attempt = 1; attempt <= WAIT_ATTEMPTS; attempt++)); do
     if "$@" 2>"${WORK_DIR}/wait.err"; then
       return 0
     fi
     reason=$(last_reason "${WORK_DIR}/wait.err")
-    log "waiting for ${what} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${WAIT_SECONDS}s)${reason:+: ${reason}}"
-    sleep "${WAIT_SECONDS}"
+    delay=$(wait_delay "${attempt}")
+    log "waiting for ${what} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${delay}s)${reason:+: ${reason}}"
+    sleep "${delay}"
   done
   fail "gave up waiting for ${what} after ${WAIT_ATTEMPTS} attempts"
 }

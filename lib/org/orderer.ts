@@ -7,7 +7,7 @@ import { ordererNodeName, Ports, validateCount } from '../core/naming';
 import { rejectUnknownProps } from '../core/props';
 import {
   addService, containerPorts, containerSecurity, DefaultResources, envList,
-  healthProbe, LEDGER_VOLUME, ledgerSize, resourceRequirements, ResourceSettings, singletonStatefulSet,
+  LEDGER_VOLUME, ledgerSize, livenessHealthProbe, readinessHealthProbe, resourceRequirements, ResourceSettings, singletonStatefulSet,
 } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
 import { localMspVolume, provideIdentity, tlsVolume } from './msp';
@@ -189,8 +189,8 @@ export class OrdererNode extends Construct implements IOrdererNode {
         { name: LEDGER_VOLUME, mountPath: PATHS.LEDGER },
       ],
       resources: resourceRequirements(`Orderer ${this.org.node.id}`, props.resources, DefaultResources.ORDERER),
-      readinessProbe: healthProbe(Ports.OPERATIONS, 5),
-      livenessProbe: healthProbe(Ports.OPERATIONS, 30),
+      readinessProbe: readinessHealthProbe(Ports.OPERATIONS),
+      livenessProbe: livenessHealthProbe(Ports.OPERATIONS),
       securityContext: containerSecurity(),
     };
   }

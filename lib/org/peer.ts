@@ -6,7 +6,7 @@ import { validateLogSpec } from '../core/fabric-values';
 import { peerName, Ports } from '../core/naming';
 import { requireEnum } from '../core/props';
 import {
-  addService, containerPorts, containerSecurity, DefaultResources, envList, healthProbe,
+  addService, containerPorts, containerSecurity, DefaultResources, envList, livenessHealthProbe, readinessHealthProbe, readinessTcpProbe,
   LEDGER_VOLUME, ledgerSize, resourceRequirements, ResourceSettings, singletonStatefulSet,
 } from '../core/workload';
 import { NodeRole } from '../identity/identity-provider';
@@ -174,8 +174,8 @@ export class Peer extends Construct implements IPeer {
         { name: LEDGER_VOLUME, mountPath: PATHS.LEDGER },
       ],
       resources: resourceRequirements(`PeerOrg ${this.org.node.id}`, props.resources, DefaultResources.PEER),
-      readinessProbe: healthProbe(Ports.OPERATIONS, 5),
-      livenessProbe: healthProbe(Ports.OPERATIONS, 30),
+      readinessProbe: readinessHealthProbe(Ports.OPERATIONS),
+      livenessProbe: livenessHealthProbe(Ports.OPERATIONS),
       securityContext: containerSecurity(),
     };
   }
@@ -197,7 +197,7 @@ export class Peer extends Construct implements IPeer {
       ports: [{ name: 'couchdb', containerPort: Ports.COUCHDB }],
       volumeMounts: [{ name: LEDGER_VOLUME, mountPath: '/opt/couchdb/data', subPath: 'couchdb' }],
       resources: resourceRequirements(`PeerOrg ${this.org.node.id} (couchdb)`, {}, DefaultResources.COUCHDB),
-      readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(Ports.COUCHDB) }, periodSeconds: 10 },
+      readinessProbe: readinessTcpProbe(Ports.COUCHDB),
       securityContext: containerSecurity(),
     };
   }

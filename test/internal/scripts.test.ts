@@ -31,6 +31,15 @@ describe('the script library', () => {
     expect([...used].sort()).toEqual(Object.keys(library).sort());
   });
 
+  test('GIVEN the default wait settings WHEN a wait keeps failing THEN it looks again every second for 20 attempts, then every 5 s, and gives up after 7 minutes', () => {
+    const delays = spawnSync('bash', ['-c', 'source common.sh && for ((a = 1; a <= WAIT_ATTEMPTS; a++)); do wait_delay "$a"; done'], {
+      cwd: scriptFolder(), encoding: 'utf8', env: { PATH: process.env.PATH },
+    }).stdout.trim().split('\n').map(Number);
+    expect(delays.slice(0, 20)).toEqual(Array(20).fill(1));
+    expect(new Set(delays.slice(20))).toEqual(new Set([5]));
+    expect(delays.reduce((sum, delay) => sum + delay, 0)).toBe(420);
+  });
+
   lintEach('GIVEN %s WHEN shellcheck reads it THEN it reports nothing', (file) => {
     const result = spawnSync('shellcheck', ['-x', '--severity=style', file], { cwd: scriptFolder(), encoding: 'utf8' });
     expect(result.stdout + result.stderr).toBe('');

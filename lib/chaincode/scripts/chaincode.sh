@@ -161,7 +161,7 @@ cc_submit() {
 # logged), 2 when it has just submitted a change: the next pass starts at once and reads whether
 # it landed, and that pass is not counted as a wait.
 cc_reconcile() {
-  local what=$1 step=$2 attempt status submissions=0
+  local what=$1 step=$2 attempt status delay submissions=0
   for ((attempt = 1; attempt <= WAIT_ATTEMPTS; attempt++)); do
     CC_REASON=""
     status=0
@@ -175,8 +175,9 @@ cc_reconcile() {
         ;;
       *)
         if ((attempt < WAIT_ATTEMPTS)); then
-          log "waiting for ${what} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${WAIT_SECONDS}s): ${CC_REASON:-no reason given}"
-          sleep "${WAIT_SECONDS}"
+          delay=$(wait_delay "${attempt}")
+          log "waiting for ${what} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${delay}s): ${CC_REASON:-no reason given}"
+          sleep "${delay}"
         fi
         ;;
     esac
@@ -401,9 +402,9 @@ cc_kube_api() {
 }
 
 # Reasons a server's container waits that no wait of this Job fixes; SERVER_STUCK_ATTEMPTS passes
-# in a row with one of them fail the pod, naming it, instead of waiting the whole bound.
+# in a row (about two minutes) with one of them fail the pod, naming it, instead of waiting the whole bound.
 SERVER_STUCK_REASONS='ErrImagePull|ImagePullBackOff|InvalidImageName|CrashLoopBackOff|CreateContainerConfigError|CreateContainerError'
-SERVER_STUCK_ATTEMPTS="${SERVER_STUCK_ATTEMPTS:-24}"
+SERVER_STUCK_ATTEMPTS="${SERVER_STUCK_ATTEMPTS:-40}"
 CC_SERVER_STUCK=0
 
 # cc_server_ready: true when chaincode server CC_SERVER has a ready pod (or runs no pod in the cluster:

@@ -178,7 +178,7 @@ submit_update() {
       peer channel signconfigtx -f "${WORK_DIR}/envelope.pb" 2>"${WORK_DIR}/sign.err" \
       || fail "admin of ${signer%%=*} could not sign the update of ${CHANNEL}: $(last_reason "${WORK_DIR}/sign.err")"
   done
-  local attempt reason flags
+  local attempt reason flags delay
   for ((attempt = 1; attempt <= WAIT_ATTEMPTS; attempt++)); do
     if ((attempt > 1)) && config_matches "${WORK_DIR}/next.json"; then
       log "an earlier submission of the update landed"
@@ -194,8 +194,9 @@ submit_update() {
     if grep -qE "${CONFIG_REFUSALS}" <<<"${reason}"; then
       refuse "the orderers refused the config update of ${CHANNEL}: ${reason}"
     fi
-    log "waiting to submit the config update of ${CHANNEL} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${WAIT_SECONDS}s): ${reason}"
-    sleep "${WAIT_SECONDS}"
+    delay=$(wait_delay "${attempt}")
+    log "waiting to submit the config update of ${CHANNEL} (attempt ${attempt}/${WAIT_ATTEMPTS}, next in ${delay}s): ${reason}"
+    sleep "${delay}"
   done
   fail "gave up submitting the config update of ${CHANNEL} after ${WAIT_ATTEMPTS} attempts"
 }

@@ -7,7 +7,7 @@ import { Ports, validateDnsLabel } from '../../core/naming';
 import { checkProps, describeValue, hasMembers, rejectUnknownProps } from '../../core/props';
 import {
   addService, containerPorts, containerSecurity, DefaultResources, envList,
-  LEDGER_VOLUME, ledgerSize, resourceRequirements, ResourceSettings, singletonStatefulSet,
+  LEDGER_VOLUME, ledgerSize, READINESS_PERIOD_SECONDS, resourceRequirements, ResourceSettings, singletonStatefulSet,
 } from '../../core/workload';
 import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from '../../internal/script-library';
 import { OrgScope } from '../identity-provider';
@@ -141,7 +141,7 @@ export class FabricCa extends Construct {
           resources: resourceRequirements(owner, props.resources, DefaultResources.CA),
           readinessProbe: {
             httpGet: { path: '/cainfo', port: k8s.IntOrString.fromNumber(Ports.CA), scheme: 'HTTPS' },
-            periodSeconds: 5,
+            periodSeconds: READINESS_PERIOD_SECONDS,
             timeoutSeconds: 5,
           },
           securityContext: containerSecurity(),
