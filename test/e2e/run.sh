@@ -337,7 +337,9 @@ reapply_changes_nothing() {
   t=$(date +%s)
   jobs_before=$(applied_jobs)
   rv_before=$(versions)
-  reapply=$(kc apply -R -f "${dist}")
+  # Validation is the first apply's business, and kubectl computes the same patches from the API's
+  # OpenAPI v2 document as from v3 with a fraction of the CPU: 0.5 s instead of 8 s for 46 objects.
+  reapply=$(KUBECTL_OPENAPIV3_PATCH=false kc apply --validate=false -R -f "${dist}")
   rv_after=$(versions)
   moved=$(comm -13 <(echo "${rv_before}") <(echo "${rv_after}") | awk '{print $1}')
   changed=$(grep -v ' unchanged$' <<<"${reapply}" || true)
