@@ -462,6 +462,8 @@ export class ExternalChaincode extends Construct {
         // The servers of organizations that no longer run the chaincode, retired once it is committed.
         CC_RETIRE_SELECTOR: `${this.serverSelector},${LabelKeys.ORGANIZATION} notin (${this._orgs.map((org) => org.name).join(',')})`,
         ENDORSING_PEERS: this._orgs.map((org) => `${org.peers[0].address}=${tlsCaFile(org)}`).join(' '),
+        // Every peer can serve a gateway, so the Job ends once each can plan an endorsement.
+        DISCOVERY_PEERS: this._orgs.flatMap((org) => org.peers.map((peer) => `${peer.address}=${tlsCaFile(org)}`)).join(' '),
         ...orderers.env,
         ...admin.env,
       },

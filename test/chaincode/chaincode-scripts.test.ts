@@ -93,6 +93,28 @@ describe('approve-chaincode.sh and commit-chaincode.sh', () => {
     expect(again.stderr).toContain('basic sequence 1 is committed on mychannel with the chart\'s definition, and Org1MSP approved it with');
   });
 
+  test('GIVEN the chart\'s definition committed but not yet spread by gossip WHEN the commit Job runs THEN it ends only once every peer of the orgs that run the chaincode names endorsers, logging each wait', () => {
+    const cc = chaincode({ endorsementPolicy: EndorsementPolicy.signature(POLICY) });
+    const fabric = running(cc).desire(cc.definition, cc.packageOf('Org1MSP'))
+      .fault('discover', 'fail failed constructing descriptor for chaincodes:<name:"basic" >');
+    const commit = fabric.run('commit-chaincode.sh', cc.commitEnv());
+    expect(commit.status).toBe(0);
+    const peers = cc.commitEnv().DISCOVERY_PEERS.split(' ').map((entry) => entry.split('=')[0]);
+    expect(peers).toEqual([...cc.peersOf('Org1MSP'), ...cc.peersOf('Org2MSP')]);
+    expect(fabric.discoveredAt()).toEqual([peers[0], ...peers]);
+    expect(commit.stderr).toContain(`waiting for endorsers of basic on mychannel discoverable at ${peers[0]} (attempt 1/4, next in 0s): failed constructing descriptor for chaincodes:<name:"basic" >`);
+    expect(commit.stderr).toContain('every peer that runs basic names endorsers that satisfy its endorsement policy: applications can submit');
+  });
+
+  test('GIVEN discovery that never names endorsers WHEN the commit Job has committed THEN it fails after the bounded waits, quoting discovery', () => {
+    const cc = chaincode({ endorsementPolicy: EndorsementPolicy.signature(POLICY) });
+    const fabric = running(cc).desire(cc.definition, cc.packageOf('Org1MSP')).fault('discover', ...Array(4).fill('fail no peer combination can satisfy the endorsement policy'));
+    const commit = fabric.run('commit-chaincode.sh', cc.commitEnv());
+    expect(commit.status).not.toBe(0);
+    expect(commit.stderr).toContain('(attempt 4/4, next in 0s): no peer combination can satisfy the endorsement policy');
+    expect(commit.stderr).toContain(`ERROR: gave up waiting for endorsers of basic on mychannel discoverable at ${cc.peersOf('Org1MSP')[0]} after 4 attempts`);
+  });
+
   test('GIVEN the chart\'s definition committed and approved WHEN every Job runs again THEN nothing is installed, approved or committed', () => {
     const cc = chaincode({ endorsementPolicy: EndorsementPolicy.signature(POLICY) });
     const fabric = running(cc, 3).desire(cc.definition, cc.packageOf('Org1MSP'));

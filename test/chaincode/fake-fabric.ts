@@ -129,6 +129,23 @@ export interface FakeServer {
   readonly labels: Record<string, string>;
 }
 
+/**
+ * A fake `discover` that, as Fabric's service discovery, names endorsers of a chaincode only once a
+ * definition is committed, and fails as 2.5 does before. A `fail <reason>` line in
+ * `faults/discover` fails one call, as a peer does before gossip has spread the commit.
+ */
+const FAKE_DISCOVER = String.raw`
+state=$(dirname "$0")
+arg() { local flag=$1; shift; while (($#)); do if [[ "$1" == "$flag" ]]; then echo "$2"; return; fi; shift; done; }
+name=$(arg --chaincode "$@")
+echo "$(arg --server "$@")" >>"$state/discovered-at.log"
+line=$(head -n 1 "$state/faults/discover" 2>/dev/null || true)
+[[ -z "$line" ]] || sed -i 1d "$state/faults/discover"
+if [[ "$line" == "fail "* ]]; then cut -d' ' -f2- <<<"$line" >&2; exit 1; fi
+if [[ ! -f "$state/committed.json" ]]; then echo "failed constructing descriptor for chaincodes:<name:"$name" >" >&2; exit 1; fi
+jq -n --arg name "$name" '[{Chaincode: $name, EndorsersByGroups: {G0: [{MSPID: "Org1MSP"}]}, Layouts: [{quantities_by_group: {G0: 1}}]}]'
+`;
+
 /** The outcome of one script run. */
 export interface RunResult {
   readonly status: number | null;
@@ -156,6 +173,7 @@ export class FakeFabric {
     writeFileSync(join(this.dir, 'calls.log'), '');
     this.writeFake('peer', FAKE_PEER);
     this.writeFake('configtxlator', FAKE_CONFIGTXLATOR);
+    this.writeFake('discover', FAKE_DISCOVER);
   }
 
   /** Sets the definition the chart's flags name: what an approval or a commit lands. */
@@ -243,6 +261,12 @@ export class FakeFabric {
   /** The peer address each `peer` call went to, with its command (`address lifecycle chaincode querycommitted`). */
   public peerAddresses(): string[] {
     const file = join(this.dir, 'peer-addresses.log');
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  /** The peer addresses `discover` asked, in order. */
+  public discoveredAt(): string[] {
+    const file = join(this.dir, 'discovered-at.log');
     return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
   }
 

@@ -7,7 +7,8 @@
 #
 # Env: as chaincode.sh, plus PEERS (the committer's peer), APPROVERS ("MSPID ..."),
 #      ENDORSING_PEERS ("address=tlsCaFile ...", a peer of each approving org), CC_RETIRE_SELECTOR
-#      (the servers of organizations that no longer run the chaincode, deleted once it is committed).
+#      (the servers of organizations that no longer run the chaincode, deleted once it is committed),
+#      DISCOVERY_PEERS ("address=tlsCaFile ...", every peer of the organizations that run it).
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 # shellcheck source=kube-api.sh
@@ -52,7 +53,21 @@ commit_pass() {
   return 1
 }
 
+# cc_discoverable ADDRESS TLS_CA: true when service discovery at the peer at ADDRESS names a set of
+# endorsers of CC_NAME that satisfies its endorsement policy, which a gateway there needs for a
+# submit. Gossip tells the peers who runs what a few seconds after the commit; until then an
+# application's first submit fails with "no combination of peers can be derived".
+cc_discoverable() {
+  discover --peerTLSCA "$2" --MSP "${CORE_PEER_LOCALMSPID}" \
+    --userCert "${CORE_PEER_MSPCONFIGPATH}/signcerts/cert.pem" --userKey "${CORE_PEER_MSPCONFIGPATH}/keystore/key.pem" \
+    endorsers --channel "${CHANNEL}" --chaincode "${CC_NAME}" --server "$1" >"${WORK_DIR}/endorsers.json"
+}
+
 use_peer "${PEERS%% *}"
 cc_reconcile "the chart's definition of ${CC_NAME} committed on ${CHANNEL}" commit_pass
 log "${CC_NAME} version ${CC_VERSION} sequence ${CC_TARGET} is committed on ${CHANNEL} with the chart's definition"
 cc_retire_servers "${CC_RETIRE_SELECTOR}" "the organization no longer runs ${CC_NAME} on ${CHANNEL}"
+for entry in ${DISCOVERY_PEERS}; do
+  wait_for "endorsers of ${CC_NAME} on ${CHANNEL} discoverable at ${entry%%=*}" cc_discoverable "${entry%%=*}" "${entry#*=}"
+done
+log "every peer that runs ${CC_NAME} names endorsers that satisfy its endorsement policy: applications can submit"
