@@ -63,6 +63,8 @@ REPO="$(cd "${E2E_DIR}/../.." && pwd)"
 KIT="${E2E_DIR}/cluster"
 # shellcheck source=cluster/lib.sh
 . "${KIT}/lib.sh"
+# shellcheck source=breakdown.sh
+. "${E2E_DIR}/breakdown.sh"
 
 DIST="${E2E_DIST:-${REPO}/dist}"
 NS="${E2E_NAMESPACE:-fabric}"
@@ -299,6 +301,7 @@ if [[ "${E2E_SKIP_CLIENT:-0}" != 1 ]]; then
   timing "client scenario" "$(since "${t_client}")"
   timing "apply -> first committed tx" "$(first_tx_after "${t_apply}" "${t_client}" "${STATE_ROOT}/client.log")"
 fi
+bringup_breakdown "${t_apply}" "reference"
 
 # ---------------------------------------------------------------- the CLI on the reference network
 # cli_checks DIR: `hyperkube status` must find every node ready, every node of mychannel at one height

@@ -11,7 +11,7 @@
 #   - on claims, Bank submits and Insurer reads back;
 #   - a re-apply changes nothing and runs no Job.
 # Uses run.sh's kc, log, die, timing, since, milestone, wait_for_jobs, client_run, first_tx_after,
-# reapply_changes_nothing and drop_namespace. Leaves NS set to fabric-multi.
+# reapply_changes_nothing, drop_namespace and bringup_breakdown. Leaves NS set to fabric-multi.
 
 MULTI_DIR="${STATE_ROOT}/multi-org"
 MULTI_NS=fabric-multi
@@ -51,5 +51,6 @@ client_run scenario "${MULTI_DIR}" "${MULTI_DIR}/client-claims.log" \
   --channel claims --chaincode policies --org1 bank --org2 insurer \
   || die "multi-org: transaction on claims (Bank submits, endorsed by Bank and Insurer; Insurer reads) failed"
 timing "multi-org: apply -> first tx on claims" "$(first_tx_after "${t_apply}" "${t_client}" "${MULTI_DIR}/client-claims.log")"
+bringup_breakdown "${t_apply}" "multi-org"
 
 reapply_changes_nothing "${MULTI_DIR}"
