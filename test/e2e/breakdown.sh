@@ -25,11 +25,12 @@ ready_at() {
     | jq -r '[.items[].status.conditions[]? | select(.type == "Ready" and .status == "True") | .lastTransitionTime] | max // empty'
 }
 
-# raft_leader_at: when the first consenter logged a Raft leader for an application channel.
+# raft_leader_at: when the first consenter logged a Raft leader for an application channel. Fabric
+# colours its log lines even into a file: the colour codes go first.
 raft_leader_at() {
   kc -n "${NS}" logs -l app.kubernetes.io/component=orderer --tail=-1 --max-log-requests=50 2>/dev/null \
-    | grep -F 'Raft leader changed: 0 -> ' | grep -oE '^[^ ]*[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+' \
-    | sed 's/^[^0-9]*//; s/$/ UTC/' | sort | head -n 1
+    | grep -F 'Raft leader changed: 0 -> ' | sed 's/\x1b\[[0-9;]*m//g' \
+    | grep -oE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ UTC' | sort | head -n 1
 }
 
 # bringup_breakdown T_APPLY LABEL: prints "LABEL: apply -> PHASE" for each phase of the bring-up
