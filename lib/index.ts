@@ -28,6 +28,9 @@ export {
   Exposure, type ExposureOptions, type GatewayApiExposureOptions, type GatewayReference, type IngressNginxExposureOptions,
 } from './exposure/exposure';
 
+export { Monitoring, type MonitoringProps } from './ops/monitoring';
+export { Alerts, type AlertRule, type RuleGroup } from './ops/alert-rules';
+
 export { Application, type ApplicationProps } from './application/application';
 export { GATEWAY_LAYOUT } from './application/gateway-layout';
 

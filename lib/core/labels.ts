@@ -53,6 +53,8 @@ export enum Component {
   MODEL = 'model',
   /** A route from the cluster's ingress to a node, for clients outside the cluster (`Exposure`). */
   EXPOSURE = 'exposure',
+  /** Scrape targets, alerts and dashboards of the network (`Monitoring`). */
+  MONITORING = 'monitoring',
 }
 
 /** Labels naming `component` and, when given, the organization `organization`. */

@@ -35,7 +35,7 @@ export function buildNetworkModel(chart: FabricChart): NetworkModel {
 }
 
 /** Every construct of `chart`, without those of a chart nested in it (another network). */
-function constructsOf(chart: FabricChart): IConstruct[] {
+export function constructsOf(chart: FabricChart): IConstruct[] {
   const found: IConstruct[] = [];
   const visit = (construct: IConstruct) => {
     for (const child of construct.node.children) {

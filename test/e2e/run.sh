@@ -8,6 +8,10 @@
 #   application (application/application.sh) an Application of Org1 added to the reference network: its
 #              pod runs the Gateway client's load from the mounted identity and the environment alone;
 #              transactions committed, re-applied without effect, selected by evolve's pruning apply.
+#   monitoring (monitoring/monitoring.sh) the reference network's Monitoring and a plain Prometheus
+#              built by the kit: every node an up target over verified TLS, every peer's
+#              ledger_blockchain_height at the channel's height, promtool and Prometheus accept the
+#              rules, every dashboard query returns series, a stopped consenter fires its alert.
 #   evolve     (evolve/evolve.sh) v2 and v3 of one app applied over the reference network, each
 #              checked on the running network and re-applied without effect.
 #   multi-org  (multi-org/multi-org.sh) namespace fabric deleted; apps/multi-org (3 peer orgs x 2
@@ -44,6 +48,7 @@
 #                       completion marks "channel joined" / "chaincode committed" (join / commit)
 #   E2E_SKIP_CLIENT=1   stop the reference scenario after the Jobs (for manifests without a chaincode)
 #   E2E_SKIP_APPLICATION=1  leave out the application scenario (and the client image)
+#   E2E_SKIP_MONITORING=1  leave out the monitoring scenario (and the Prometheus build)
 #   E2E_SKIP_EVOLVE=1   leave out the evolve scenario
 #   E2E_SKIP_MULTI_ORG=1  leave out the multi-org scenario
 #   E2E_SKIP_EXPOSURE=1 leave out the exposure scenario (and the ingress image)
@@ -373,6 +378,12 @@ reapply_changes_nothing "${DIST}"
 if [[ "${E2E_SKIP_CLIENT:-0}" != 1 && "${E2E_SKIP_APPLICATION:-0}" != 1 ]]; then
   # shellcheck source=application/application.sh
   . "${E2E_DIR}/application/application.sh"
+fi
+
+# ---------------------------------------------------------------- monitoring
+if [[ "${E2E_SKIP_CLIENT:-0}" != 1 && "${E2E_SKIP_MONITORING:-0}" != 1 ]]; then
+  # shellcheck source=monitoring/monitoring.sh
+  . "${E2E_DIR}/monitoring/monitoring.sh"
 fi
 
 # ---------------------------------------------------------------- helpers of the later scenarios

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# Builds CoreDNS and Traefik (from the Go module proxy) and the kit's own pause binary.
+# Builds CoreDNS, Traefik and Prometheus (from the Go module proxy) and the kit's own pause binary.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -44,6 +44,30 @@ else
   rm -rf "${TRAEFIK_BIN}" "${work}"
   mv "${TRAEFIK_BIN}.partial" "${TRAEFIK_BIN}"
   log "traefik ${TRAEFIK_VERSION}: built in $(( $(date +%s) - start ))s"
+fi
+
+# Prometheus and promtool, built the same way (the module's go.mod pins what they link); the
+# remove_all_sd tag leaves out the cloud discovery plugins, which are most of the build; the
+# module ships a go.work for its UI modules, which the build ignores.
+if [[ "${E2E_SKIP_MONITORING:-0}" == 1 ]]; then
+  log "prometheus ${PROMETHEUS_VERSION}: not needed (E2E_SKIP_MONITORING=1)"
+elif [[ -x "${PROMETHEUS_BIN}/prometheus" && -x "${PROMETHEUS_BIN}/promtool" ]]; then
+  log "prometheus ${PROMETHEUS_VERSION}: cached in ${PROMETHEUS_BIN}"
+else
+  log "prometheus ${PROMETHEUS_VERSION}: building"
+  start=$(date +%s)
+  module_dir=$(go mod download -json "github.com/prometheus/prometheus@${PROMETHEUS_MODULE_VERSION}" | jq -r .Dir)
+  work="${CACHE_ROOT}/prometheus-${PROMETHEUS_VERSION}/src"
+  rm -rf "${work}" "${PROMETHEUS_BIN}.partial"
+  mkdir -p "$(dirname "${work}")" "${PROMETHEUS_BIN}.partial"
+  cp -r "${module_dir}" "${work}"
+  chmod -R u+w "${work}"
+  ( cd "${work}" && GOWORK=off go build -trimpath -tags remove_all_sd \
+      -ldflags="-s -w -X github.com/prometheus/common/version.Version=${PROMETHEUS_VERSION}" \
+      -o "${PROMETHEUS_BIN}.partial/" ./cmd/prometheus ./cmd/promtool )
+  rm -rf "${PROMETHEUS_BIN}" "${work}"
+  mv "${PROMETHEUS_BIN}.partial" "${PROMETHEUS_BIN}"
+  log "prometheus ${PROMETHEUS_VERSION}: built in $(( $(date +%s) - start ))s"
 fi
 
 if [[ -x "${PAUSE_BIN}/pause" ]]; then

@@ -5,8 +5,9 @@
 #   the reference chaincode image (Debian rootfs with nodejs + test/e2e/chaincode) and the Gateway
 #   client image (the same rootfs + test/e2e/client).
 #   Traefik, the cluster's Gateway API ingress (its static binary alone).
+#   Prometheus with promtool, for the monitoring scenario (static binaries alone).
 # Needs build-rootfs.sh, build-fabric.sh, build-fabric-ca.sh and build-extras.sh to have run.
-# Usage: build-images.sh [fabric|fabric-ca|system|chaincode|client|ingress]...   (default: all)
+# Usage: build-images.sh [fabric|fabric-ca|system|chaincode|client|ingress|monitoring]...   (default: all)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -161,6 +162,24 @@ ingress_image() {
   echo "${key}" > "${IMAGES_DIR}/traefik.key"
 }
 
+# Prometheus and promtool for the monitoring scenario, and an empty /tmp; rebuilt when the
+# binary changes (images/prometheus.key).
+monitoring_image() {
+  [[ -x "${PROMETHEUS_BIN}/prometheus" ]] || die "prometheus missing: run build-extras.sh"
+  local s="${IMAGES_DIR}/stage/prometheus" key
+  key=$(sha256sum "${PROMETHEUS_BIN}/prometheus" | cut -d' ' -f1)
+  if [[ -f "$(image_file "${PROMETHEUS_IMAGE}")" && "$(cat "${IMAGES_DIR}/prometheus.key" 2>/dev/null)" == "${key}" ]]; then
+    log "monitoring image: cached"
+    return
+  fi
+  rm -rf "${s}"; mkdir -p "${s}/bin" "${s}/tmp"
+  chmod 1777 "${s}/tmp"
+  cp "${PROMETHEUS_BIN}/prometheus" "${PROMETHEUS_BIN}/promtool" "${s}/bin/"
+  layer_tar "${s}" "${LAYERS}/prometheus-${PROMETHEUS_VERSION}.tar"
+  image "${PROMETHEUS_IMAGE}" '{"Entrypoint":["/bin/prometheus"],"ExposedPorts":{"9090/tcp":{}}}' "${LAYERS}/prometheus-${PROMETHEUS_VERSION}.tar"
+  echo "${key}" > "${IMAGES_DIR}/prometheus.key"
+}
+
 # The chaincode's build output and production dependencies, under /chaincode.
 chaincode_image() {
   local src="${KIT_DIR}/../chaincode" s="${IMAGES_DIR}/stage/chaincode" base
@@ -208,7 +227,7 @@ client_image() {
 }
 
 what=("$@")
-(( ${#what[@]} )) || what=(system fabric fabric-ca chaincode client ingress)
+(( ${#what[@]} )) || what=(system fabric fabric-ca chaincode client ingress monitoring)
 for w in "${what[@]}"; do
   case "${w}" in
     fabric) fabric_images ;;
@@ -217,6 +236,7 @@ for w in "${what[@]}"; do
     ingress) ingress_image ;;
     chaincode) chaincode_image ;;
     client) client_image ;;
+    monitoring) monitoring_image ;;
     *) die "unknown image set ${w}" ;;
   esac
 done
