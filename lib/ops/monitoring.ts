@@ -83,11 +83,9 @@ export class Monitoring extends Construct {
   /** Where `configVolume()` is mounted: `prometheus.yml` names its files there. */
   public static readonly CONFIG_DIR = PROMETHEUS_CONFIG_DIR;
 
-  /** The alerting rules, as `rules.yml` and the PrometheusRule hold them. */
-  public readonly ruleGroups: RuleGroup[];
-  /** The Grafana dashboard. */
-  public readonly dashboard: Record<string, unknown>;
   private readonly topology: MonitoredTopology;
+  private readonly rules: RuleGroup[];
+  private readonly dashboardJson: Record<string, unknown>;
 
   public constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
     super(scope, id);
@@ -110,8 +108,8 @@ export class Monitoring extends Construct {
       kubeStateMetrics: optionalBoolean(owner, 'kubeStateMetrics', props.kubeStateMetrics) ?? false,
     };
     const operatorLabels = labelRecord(owner, props.operatorLabels);
-    this.ruleGroups = alertRuleGroups(this.topology, settings);
-    this.dashboard = networkDashboard(this.topology, `hyperkube-${this.topology.namespace}`);
+    this.rules = alertRuleGroups(this.topology, settings);
+    this.dashboardJson = networkDashboard(this.topology, `hyperkube-${this.topology.namespace}`);
 
     for (const org of this.topology.orgs) {
       provideIdentity(this, org, { secretName: metricsSecretName(org), name: metricsSecretName(org), tlsHosts: [metricsSecretName(org)] });
@@ -121,13 +119,13 @@ export class Monitoring extends Construct {
       metadata: { name: Monitoring.CONFIG_MAP, labels },
       data: {
         [PrometheusFiles.CONFIG]: toYaml(prometheusConfig(this.topology, { scrapeInterval, scrapeTimeout: scrapeTimeout(scrapeInterval), evaluationInterval })),
-        [PrometheusFiles.RULES]: toYaml({ groups: this.ruleGroups }),
+        [PrometheusFiles.RULES]: toYaml({ groups: this.rules }),
       },
     });
     if (optionalBoolean(owner, 'dashboards', props.dashboards) ?? true) {
       namedConfigMap(this, 'dashboard', {
         metadata: { name: Monitoring.DASHBOARD_CONFIG_MAP, labels: { ...labels, grafana_dashboard: '1' } },
-        data: { [`hyperkube-${this.topology.namespace}.json`]: `${JSON.stringify(this.dashboard, undefined, 2)}\n` },
+        data: { [`hyperkube-${this.topology.namespace}.json`]: `${JSON.stringify(this.dashboardJson, undefined, 2)}\n` },
       });
     }
     if (optionalBoolean(owner, 'prometheusOperator', props.prometheusOperator) ?? false) {
@@ -139,6 +137,16 @@ export class Monitoring extends Construct {
         `${owner}: the network changed after the Monitoring construct was created, which would leave nodes or channels unmonitored. Create it after every organization and channel of FabricChart ${chart.node.id}.`,
       ]),
     });
+  }
+
+  /** The alerting rules, as `rules.yml` and the PrometheusRule hold them (a copy). */
+  public get ruleGroups(): RuleGroup[] {
+    return structuredClone(this.rules);
+  }
+
+  /** The Grafana dashboard, as ConfigMap `hyperkube-dashboard` holds it (a copy). */
+  public get dashboard(): Record<string, unknown> {
+    return structuredClone(this.dashboardJson);
   }
 
   /**
@@ -189,7 +197,7 @@ export class Monitoring extends Construct {
     new PrometheusRule(this, 'prometheus-rule', {
       metadata: { name: 'hyperkube-alerts', labels },
       spec: {
-        groups: this.ruleGroups.map((group) => ({
+        groups: this.rules.map((group) => ({
           name: group.name,
           rules: group.rules.map((rule) => ({ ...rule, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(rule.expr) })),
         })),

@@ -1,12 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { FabricCaIdentities, FabricChart, GeneratedIdentities, Monitoring, MonitoringProps, Orderer, PeerOrg } from '../../lib';
+import { FabricCaIdentities, FabricChart, GeneratedIdentities, IIdentityProvider, Monitoring, MonitoringProps, Orderer, PeerOrg } from '../../lib';
 import { MultiOrgNetwork } from '../../apps/multi-org/network';
 import { TestNetwork } from '../../apps/test-network/network';
 import { developmentIdentities, find, hygieneProblems, KubeObject, ofKind, secretData, testChart } from '../util';
 
-function monitoredNetwork(props: MonitoringProps = {}, identities = developmentIdentities()): { chart: TestNetwork; monitoring: Monitoring; objects: KubeObject[] } {
+function monitoredNetwork(props: MonitoringProps = {}, identities: IIdentityProvider = developmentIdentities()): { chart: TestNetwork; monitoring: Monitoring; objects: KubeObject[] } {
   const chart = new TestNetwork(Testing.app(), 'test-network', { identities });
   const monitoring = new Monitoring(chart, 'monitoring', props);
   return { chart, monitoring, objects: Testing.synth(chart) as KubeObject[] };
@@ -133,6 +133,15 @@ describe('Monitoring', () => {
     expect(lag.for).toBe('5m');
     expect(rule(monitored.objects, 'HyperkubeNodeDown').expr).toBe('up{namespace="fabric",fabric_role=~"peer|orderer"} == 0');
     expect(rule(monitored.objects, 'HyperkubeJobFailed')).toBeUndefined();
+  });
+
+  test('GIVEN Monitoring WHEN its rule groups and dashboard are read and changed THEN they equal what it wrote and changing them changes nothing', () => {
+    const { monitoring } = monitored;
+    expect(monitoring.ruleGroups).toEqual(rulesYml(monitored.objects).groups);
+    monitoring.ruleGroups[0].rules.length = 0;
+    (monitoring.dashboard.panels as unknown[]).length = 0;
+    expect(monitoring.ruleGroups).toEqual(rulesYml(monitored.objects).groups);
+    expect(monitoring.dashboard).toEqual(JSON.parse(find(monitored.objects, 'ConfigMap', 'hyperkube-dashboard').data['hyperkube-fabric.json']));
   });
 
   test('GIVEN thresholds and kubeStateMetrics WHEN the rules are read THEN they use the thresholds and alert on a failed Job of the namespace', () => {
