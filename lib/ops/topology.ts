@@ -7,13 +7,13 @@ import { IOrganization } from '../org/organization';
 import { PeerOrg } from '../org/peer-org';
 
 /** What a node does in the network, the `fabric_role` label of its metrics. */
-export type NodeRole = 'peer' | 'orderer';
+export type FabricRole = 'peer' | 'orderer';
 
 /** One node whose operations endpoint Prometheus scrapes. */
 export interface MonitoredNode {
   /** Workload and Service name, the `fabric_node` label, for example `org1-peer0`. */
   readonly name: string;
-  readonly role: NodeRole;
+  readonly role: FabricRole;
   readonly org: IOrganization;
   /** `host:port` of its operations endpoint: the Service FQDN, which its TLS certificate names. */
   readonly operationsAddress: string;
@@ -49,7 +49,7 @@ export function readTopology(chart: FabricChart): MonitoredTopology {
   const constructs = constructsOf(chart);
   const peerOrgs = byName(constructs.filter((construct): construct is PeerOrg => construct instanceof PeerOrg));
   const orderers = byName(constructs.filter((construct): construct is Orderer => construct instanceof Orderer));
-  const node = (name: string, role: NodeRole, org: IOrganization, host: string, tlsCertificatePem?: string): MonitoredNode =>
+  const node = (name: string, role: FabricRole, org: IOrganization, host: string, tlsCertificatePem?: string): MonitoredNode =>
     ({ name, role, org, host, operationsAddress: `${host}:${Ports.OPERATIONS}`, tlsCertificatePem });
   const nodes = [
     ...orderers.flatMap((org) => org.nodes.map((consenter) => node(consenter.name, 'orderer', org, consenter.host, consenter.tlsCertificatePem))),
