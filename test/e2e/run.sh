@@ -8,9 +8,8 @@
 #   application (application/application.sh) an Application of Org1 added to the reference network: its
 #              pod runs the Gateway client's load from the mounted identity and the environment alone;
 #              transactions committed, re-applied without effect, selected by evolve's pruning apply.
-#   monitoring (monitoring/monitoring.sh) around the reference client scenario: the reference
-#              network's Monitoring and a plain Prometheus built by the kit, started before the
-#              client; after it, every node an up target over verified TLS, every peer's
+#   monitoring (monitoring/monitoring.sh) the reference network's Monitoring and a plain Prometheus
+#              built by the kit, applied right after the network; after the client scenario, every node an up target over verified TLS, every peer's
 #              ledger_blockchain_height at the channel's height, promtool and Prometheus accept the
 #              rules, every dashboard query returns series, a stopped consenter fires its alert.
 #   evolve     (evolve/evolve.sh) v2 and v3 of one app applied over the reference network, each
@@ -205,6 +204,14 @@ timing "build kit (${kind})" "$(since "${t}")"
 
 # ---------------------------------------------------------------- cluster
 "${KIT}/down.sh" >/dev/null 2>&1 || true   # leftovers of an aborted run
+# The monitoring scenario's manifests (monitoring/monitoring.sh) are synthesized while the cluster starts.
+monitoring=0
+if [[ "${E2E_SKIP_CLIENT:-0}" != 1 && "${E2E_SKIP_MONITORING:-0}" != 1 ]]; then
+  monitoring=1
+  # shellcheck source=monitoring/monitoring.sh
+  . "${E2E_DIR}/monitoring/monitoring.sh"
+  monitoring_synth & monitoring_synth_pid=$!
+fi
 t=$(date +%s)
 "${KIT}/up.sh"
 timing "cluster up" "$(since "${t}")"
@@ -221,13 +228,10 @@ t_apply=$(date +%s)
 kc apply -R -f "${DIST}" >/dev/null
 timing "kubectl apply" "$(since "${t_apply}")"
 
-# The monitoring scenario's synth runs beside the reference network's Jobs (monitoring/monitoring.sh).
-monitoring=0
-if [[ "${E2E_SKIP_CLIENT:-0}" != 1 && "${E2E_SKIP_MONITORING:-0}" != 1 ]]; then
-  monitoring=1
-  # shellcheck source=monitoring/monitoring.sh
-  . "${E2E_DIR}/monitoring/monitoring.sh"
-  monitoring_synth & monitoring_synth_pid=$!
+# Prometheus comes up beside the reference network, so that the client's transactions are in its data.
+if (( monitoring )); then
+  wait "${monitoring_synth_pid}" || die "monitoring: test/e2e/monitoring/main.ts did not synthesize"
+  monitoring_apply
 fi
 
 # ---------------------------------------------------------------- Jobs
@@ -307,12 +311,6 @@ first_tx_after() {
   first=$(grep -oE "${what} (committed )?[0-9.]+s" "$3" | head -1 | grep -oE '[0-9.]+s$' | tr -d s || true)
   [[ -n "${first}" ]] && awk -v a="$(( $2 - $1 ))" -v b="${first}" 'BEGIN{printf "%.0fs", a + b}'
 }
-
-# Prometheus starts before the client scenario, so that its transactions are in its data.
-if (( monitoring )); then
-  wait "${monitoring_synth_pid}" || die "monitoring: test/e2e/monitoring/main.ts did not synthesize"
-  monitoring_up
-fi
 
 if [[ "${E2E_SKIP_CLIENT:-0}" != 1 ]]; then
   t_client=$(date +%s)

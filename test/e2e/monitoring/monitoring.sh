@@ -2,9 +2,9 @@
 # shellcheck shell=bash
 # The monitoring scenario, sourced by run.sh, on the reference network: its Monitoring
 # (monitoring/main.ts, 2 s scrape and evaluation intervals) and a plain Prometheus built by the kit
-# from the Go module proxy. run.sh synthesizes it beside the reference Jobs (monitoring_synth),
-# starts Prometheus before the client scenario (monitoring_up), so that the client's transactions
-# are in its data, and checks after that scenario (monitoring_checks):
+# from the Go module proxy. run.sh synthesizes it while the cluster starts (monitoring_synth),
+# applies it right after the network (monitoring_apply), so that the client's transactions are in
+# Prometheus's data, and checks after the client scenario (monitoring_checks):
 # every node's operations endpoint is an up target, scraped over TLS verified against its
 # organization's TLS CA with the <org>-metrics client pair; every peer's ledger_blockchain_height on
 # mychannel equals the channel's height (the consenters' ledger height); promtool accepts the rules
@@ -79,18 +79,9 @@ monitoring_synth() {
       npx --no-install ts-node --transpile-only test/e2e/monitoring/main.ts 2>/dev/null )
 }
 
-# monitoring_up: applies the monitoring objects and Prometheus, and waits until every node is an up target.
-monitoring_up() {
-  local t
-  t=$(date +%s)
-  node_count=$(kc -n "${NS}" get statefulsets -o name | grep -cE -- '-(peer|node)[0-9]+$')
+# monitoring_apply: applies the monitoring objects and Prometheus (right after the network).
+monitoring_apply() {
   kc apply -f "${MON_DIR}/monitoring/monitoring.k8s.yaml" >/dev/null
-  kc -n "${NS}" rollout status deployment/prometheus --timeout=60s >/dev/null || die "monitoring: Prometheus not ready within 60s"
-  prometheus_ip=$(kc -n "${NS}" get service prometheus -o jsonpath='{.spec.clusterIP}')
-  mon_poll 30 targets_all_up || die "monitoring: not every node is an up target within 30s: $(prom_api /api/v1/targets \
-    | jq -c '[.data.activeTargets[] | select(.health != "up") | {node: .labels.fabric_node, health, lastError}]')"
-  prom_api /api/v1/targets | jq -r '.data.activeTargets[] | "\(.labels.fabric_node) \(.health) \(.scrapeUrl)"' | sort | sed 's/^/[targets] /' >&2
-  timing "monitoring: apply -> Prometheus ready, ${node_count} targets up" "$(since "${t}")"
 }
 
 # monitoring_checks: the checks after the client scenario, the stopped consenter, and the clean-up.
@@ -98,6 +89,12 @@ monitoring_checks() {
   local t t_checks title expr result rule_groups
   t_checks=$(date +%s)
   t=$(date +%s)
+  node_count=$(kc -n "${NS}" get statefulsets -o name | grep -cE -- '-(peer|node)[0-9]+$')
+  kc -n "${NS}" rollout status deployment/prometheus --timeout=60s >/dev/null || die "monitoring: Prometheus not ready within 60s"
+  prometheus_ip=$(kc -n "${NS}" get service prometheus -o jsonpath='{.spec.clusterIP}')
+  mon_poll 30 targets_all_up || die "monitoring: not every node is an up target within 30s: $(prom_api /api/v1/targets \
+    | jq -c '[.data.activeTargets[] | select(.health != "up") | {node: .labels.fabric_node, health, lastError}]')"
+  prom_api /api/v1/targets | jq -r '.data.activeTargets[] | "\(.labels.fabric_node) \(.health) \(.scrapeUrl)"' | sort | sed 's/^/[targets] /' >&2
   mon_poll 20 peers_at_channel_height || die "monitoring: the peers' ledger_blockchain_height on ${MON_CHANNEL} is not the channel's height within 20s: $(prom_query \
     "ledger_blockchain_height{namespace=\"${NS}\",channel=\"${MON_CHANNEL}\"}" | jq -c 'map({(.metric.fabric_node): .value[1]}) | add')"
   prom_query "ledger_blockchain_height{namespace=\"${NS}\",channel=\"${MON_CHANNEL}\"}" \
@@ -124,7 +121,7 @@ monitoring_checks() {
     jq -e 'length > 0' <<<"${result}" >/dev/null || die "monitoring: dashboard panel \"${title}\" returns no series: ${expr}"
     log "dashboard panel \"${title}\": $(jq -r 'map("\(.metric.fabric_node)=\(.value[1])") | sort | join(" ")' <<<"${result}")"
   done < <(jq -r '.panels[] | select(.type != "row") | [.title, .targets[0].expr] | @tsv' "${MON_DIR}/monitoring/dashboard.json")
-  timing "monitoring: heights, rules and dashboard checked" "$(since "${t}")"
+  timing "monitoring: targets up, heights, rules and dashboard checked" "$(since "${t}")"
 
   t=$(date +%s)
   kc -n "${NS}" scale statefulset "${MON_STOPPED}" --replicas=0 >/dev/null
