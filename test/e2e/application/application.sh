@@ -32,7 +32,8 @@ for _ in $(seq 60); do
 done
 kc -n "${NS}" logs "deployment/${APP_NAME}" | sed -n "1,$(( APP_COMMITS + 2 ))s/^/[application] /p" >&2
 (( $(app_commits) >= APP_COMMITS )) || die "application: the pod logged fewer than ${APP_COMMITS} committed transactions within 60s of being available"
-kc -n "${NS}" logs "deployment/${APP_NAME}" | grep -q 'Org1MSP from the environment' \
+# grep reads the whole log: with pipefail, grep -q on a pipe can fail the check when kubectl gets SIGPIPE.
+grep -q 'Org1MSP from the environment' <<<"$(kc -n "${NS}" logs "deployment/${APP_NAME}")" \
   || die "application: the client did not read Org1 from the environment the Application sets"
 timing "application: apply -> ${APP_COMMITS} transactions committed by the in-cluster client" "$(since "${t_app}")"
 
