@@ -46,3 +46,6 @@ export { ImportedIdentities, type ImportedIdentitiesProps } from './identity/imp
 export {
   type NetworkModel, type OrganizationModel, type ChannelModel, type ChaincodeModel, NETWORK_MODEL_CONFIGMAP, NETWORK_MODEL_KEY,
 } from './model/network-model';
+
+export { NetworkBackup, type NetworkBackupProps } from './backup/network-backup';
+export { BackupTarget, type S3BackupTargetOptions, type VolumeBackupTargetOptions } from './backup/backup-target';

@@ -55,6 +55,8 @@ export enum Component {
   EXPOSURE = 'exposure',
   /** Scrape targets, alerts and dashboards of the network (`Monitoring`). */
   MONITORING = 'monitoring',
+  /** Backup of the network's ledgers, and its agents (`NetworkBackup`). */
+  BACKUP = 'backup',
 }
 
 /** Labels naming `component` and, when given, the organization `organization`. */

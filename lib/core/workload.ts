@@ -275,12 +275,30 @@ export function singletonStatefulSet(scope: Construct, workload: SingletonWorklo
  * generated `toJson` keeps only typed fields, so the template is added after it.
  */
 export class LedgerStatefulSet extends k8s.KubeStatefulSet {
+  private readonly firstInitContainers: k8s.Container[] = [];
+  private readonly addedVolumes: k8s.Volume[] = [];
+
   public constructor(scope: Construct, id: string, props: k8s.KubeStatefulSetProps, private readonly claim: LedgerClaim) {
     super(scope, id, props);
   }
 
+  /**
+   * Runs `container` before every other init container of the pod (a restore must fill the
+   * ledger volume before anything reads it), with `volumes` added to the pod.
+   * @internal
+   */
+  public _runFirst(container: k8s.Container, volumes: k8s.Volume[]): void {
+    this.firstInitContainers.push(container);
+    this.addedVolumes.push(...volumes);
+  }
+
   public toJson(): any {
     const json = super.toJson();
+    if (this.firstInitContainers.length > 0) {
+      const pod = json.spec.template.spec;
+      pod.initContainers = [...this.firstInitContainers.map((container) => k8s.toJson_Container(container)), ...(pod.initContainers ?? [])];
+      pod.volumes = [...(pod.volumes ?? []), ...this.addedVolumes.map((volume) => k8s.toJson_Volume(volume))];
+    }
     json.spec.volumeClaimTemplates = [{
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',

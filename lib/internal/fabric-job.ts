@@ -11,6 +11,8 @@ import { SCRIPTS_MOUNT_PATH, ScriptLibrary } from './script-library';
 export interface JobVolume {
   readonly volume: k8s.Volume;
   readonly mountPath: string;
+  /** Whether the script may write to it. @default false */
+  readonly writable?: boolean;
 }
 
 /** Props for `FabricJob`. */
@@ -176,7 +178,7 @@ export function fabricJobPod(chart: FabricChart, props: FabricJobProps, labels: 
         volumeMounts: [
           { name: 'scripts', mountPath: SCRIPTS_MOUNT_PATH, readOnly: true },
           workMount,
-          ...props.volumes.map((entry) => ({ name: entry.volume.name, mountPath: entry.mountPath, readOnly: true })),
+          ...props.volumes.map((entry) => ({ name: entry.volume.name, mountPath: entry.mountPath, ...(entry.writable ? {} : { readOnly: true }) })),
         ],
         resources: resourceRequirements(`${props.baseName} Job`, {}, DefaultResources.JOB),
         securityContext: containerSecurity(),
