@@ -141,7 +141,7 @@ export class NetworkBackup extends Construct {
   private addAgent(node: LedgerNode): void {
     const name = agentName(node);
     this.chart._reserve('StatefulSet name', name, this, `Rename the node ${node.name}: its backup agent's name is taken.`);
-    const scripts = ScriptLibrary.of(this.chart);
+    const scripts = ScriptLibrary.ofFeature(this.chart, 'backup');
     const labels = componentLabels(Component.BACKUP, node.construct.node.scope?.node.id);
     const selector = selectorLabels('hyperkube-backup-agent', name);
     const readyFile = `${WORK_DIR}/stored`;
@@ -204,6 +204,7 @@ export class NetworkBackup extends Construct {
       volumes: this.target._volumes,
       inputs: [],
       component: Component.BACKUP,
+      scriptFeature: 'backup',
       serviceAccountName: BACKUP_ACCOUNT,
     };
   }
@@ -226,7 +227,7 @@ export class NetworkBackup extends Construct {
     if (!(statefulSet instanceof LedgerStatefulSet)) {
       throw new Error(`NetworkBackup ${this.node.id}: the default child of ${node.construct.node.path} is no longer its StatefulSet, so its ledger cannot be restored. Keep the StatefulSet as the node's default child.`);
     }
-    const scripts = ScriptLibrary.of(this.chart);
+    const scripts = ScriptLibrary.ofFeature(this.chart, 'backup');
     (statefulSet as LedgerStatefulSet)._runFirst({
       name: 'restore',
       image: this.chart.toolsImage,

@@ -46,6 +46,11 @@ export interface FabricJobProps {
    * are on the PATH) into `$BIN_DIR`. @default none
    */
   readonly binaries?: { readonly image: string; readonly commands: string[] };
+  /**
+   * The opt-in feature whose script library holds `script` (see `ScriptLibrary.ofFeature`).
+   * @default the chart's main library
+   */
+  readonly scriptFeature?: string;
 }
 
 /** Longest base name: with '-' and the 10-character spec hash, a Job name is a 63-character label. */
@@ -144,7 +149,7 @@ const JOB_BIN_DIR = `${JOB_WORK_DIR}/bin`;
  * @internal
  */
 export function fabricJobPod(chart: FabricChart, props: FabricJobProps, labels: Record<string, string>): k8s.PodTemplateSpec {
-  const scripts = ScriptLibrary.of(chart);
+  const scripts = props.scriptFeature ? ScriptLibrary.ofFeature(chart, props.scriptFeature) : ScriptLibrary.of(chart);
   const binaries = props.binaries;
   const workMount = { name: 'work', mountPath: JOB_WORK_DIR };
   return {

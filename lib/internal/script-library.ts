@@ -41,6 +41,20 @@ function shellFiles(dir: string): string[] {
 
 const SCRIPTS = libraryScripts();
 
+/**
+ * Feature folders whose scripts only a chart that uses the feature publishes, in a ConfigMap of
+ * its own (`hyperkube-<feature>-scripts`), so that adding such a feature leaves every other
+ * chart's manifests as they were.
+ */
+const OPT_IN_FEATURES = ['backup'];
+
+/** The file names of the scripts under `lib/<feature>/`. */
+function featureScripts(feature: string): string[] {
+  return shellFiles(join(LIBRARY_ROOT, feature)).map((path) => basename(path)).sort();
+}
+
+const OPT_IN_SCRIPTS = new Set(OPT_IN_FEATURES.flatMap(featureScripts));
+
 /** How a script sources another of the library. */
 const SOURCE_LINE = /^source "\$\(dirname "\$0"\)\/([\w.-]+)"$/gm;
 
@@ -51,16 +65,28 @@ const SOURCE_LINE = /^source "\$\(dirname "\$0"\)\/([\w.-]+)"$/gm;
 export class ScriptLibrary extends Construct {
   /** The chart's script library, created on first use. */
   public static of(chart: FabricChart): ScriptLibrary {
-    return (chart.node.tryFindChild('scripts') as ScriptLibrary | undefined) ?? new ScriptLibrary(chart, 'scripts');
+    return (chart.node.tryFindChild('scripts') as ScriptLibrary | undefined)
+      ?? new ScriptLibrary(chart, 'scripts', 'hyperkube-scripts', Object.keys(SCRIPTS).filter((file) => !OPT_IN_SCRIPTS.has(file)));
   }
 
-  public readonly configMapName = 'hyperkube-scripts';
+  /**
+   * The chart's library of opt-in feature `feature` (a folder of `OPT_IN_FEATURES`): its scripts
+   * and those they source, created on first use.
+   */
+  public static ofFeature(chart: FabricChart, feature: string): ScriptLibrary {
+    if (!OPT_IN_FEATURES.includes(feature)) {
+      throw new Error(`Hyperkube has no opt-in script feature ${feature}; this is a bug in Hyperkube.`);
+    }
+    const id = `${feature}-scripts`;
+    return (chart.node.tryFindChild(id) as ScriptLibrary | undefined) ?? new ScriptLibrary(chart, id, `hyperkube-${feature}-scripts`, featureScripts(feature));
+  }
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Construct, id: string, public readonly configMapName: string, files: string[]) {
     super(scope, id);
+    const published = new Set(files.flatMap((file) => this.withSources(file)));
     namedConfigMap(this, 'config-map', {
       metadata: { name: this.configMapName, labels: componentLabels(Component.SCRIPTS) },
-      data: SCRIPTS,
+      data: Object.fromEntries(Object.entries(SCRIPTS).filter(([file]) => published.has(file))),
     });
   }
 

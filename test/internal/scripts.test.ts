@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Testing } from 'cdk8s';
 import { TestNetwork } from '../../apps/test-network/network';
-import { FabricCaIdentities } from '../../lib';
+import { BackupTarget, FabricCaIdentities, NetworkBackup } from '../../lib';
 import { libraryScripts } from '../../lib/internal/script-library';
 import { KubeObject, podSpec, synthMultiOrg, synthTestNetwork } from '../util';
 import { scriptFolder } from './script-runner';
@@ -13,10 +13,12 @@ const hasShellcheck = !spawnSync('shellcheck', ['--version']).error;
 const lintEach = hasShellcheck ? test.each(scripts) : test.skip.each(scripts);
 
 describe('the script library', () => {
-  test('GIVEN both apps and the reference network in Fabric CA mode WHEN the scripts their pods run and source are listed THEN the library has exactly those, none missing or dead', () => {
+  test('GIVEN both apps, the reference network in Fabric CA mode and one with backups WHEN the scripts their pods run and source are listed THEN the library has exactly those, none missing or dead', () => {
     const library = libraryScripts();
     const caChart = new TestNetwork(Testing.app(), 'ca', { identities: new FabricCaIdentities() });
-    const pods = [...synthTestNetwork().objects, ...synthMultiOrg().objects, ...Testing.synth(caChart) as KubeObject[]]
+    const backupChart = synthTestNetwork().chart;
+    new NetworkBackup(backupChart, 'backup', { target: BackupTarget.persistentVolumeClaim({ claimName: 'backups' }), backupName: 'one', schedule: '@daily', restoreFrom: 'one' });
+    const pods = [...synthTestNetwork().objects, ...synthMultiOrg().objects, ...Testing.synth(caChart) as KubeObject[], ...Testing.synth(backupChart) as KubeObject[]]
       .flatMap((object) => (object.kind === 'CronJob' ? [object.spec.jobTemplate] : [object]))
       .filter((object) => object.spec?.template?.spec);
     const commands = pods.flatMap((object) => [...podSpec(object).containers, ...(podSpec(object).initContainers ?? [])])
