@@ -53,8 +53,9 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REGION = /^[a-z0-9-]{1,32}$/;
 /** A key prefix: safe characters only (it is part of a URL path and of a file path), ending in '/'. */
-const PREFIX = /^([A-Za-z0-9._-]+\/)*$/;
-const SUB_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+const PREFIX = /^(?!.*(^|\/)\.\.?\/)([A-Za-z0-9._-]+\/)*$/;
+/** A relative folder that stays inside the volume: no '.' or '..' part. */
+const SUB_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 /**
  * Where `NetworkBackup` writes backups and restores read them: an S3-compatible bucket or a
@@ -92,7 +93,7 @@ export class BackupTarget {
     const claimName = matching(owner, 'claimName', options.claimName, DNS_SUBDOMAIN, 'fabric-backups', 'the name of a PersistentVolumeClaim (lowercase letters, digits, \'-\' and \'.\')');
     const subPath = optionalString(owner, 'subPath', options.subPath, 'fabric');
     if (subPath !== undefined) {
-      matching(owner, 'subPath', subPath, SUB_PATH, 'fabric/prod', 'folders of letters, digits, \'.\', \'_\' and \'-\' joined by \'/\', without a leading or trailing \'/\'');
+      matching(owner, 'subPath', subPath, SUB_PATH, 'fabric/prod', 'folders of letters, digits, \'.\', \'_\' and \'-\' joined by \'/\', without a leading or trailing \'/\' and without \'.\' or \'..\' parts');
     }
     return new BackupTarget(
       `volume ${claimName}${subPath ? `, folder ${subPath}` : ''}`,

@@ -15,6 +15,8 @@ AGENT_SUFFIX=-backup
 # A copy of a large ledger takes long: about an hour before the Job gives up on one.
 COPY_WAIT_ATTEMPTS="${COPY_WAIT_ATTEMPTS:-740}"
 STOPPED_NODE=""
+# wait_for keeps a check's stderr for its wait line; a check that ends the Job writes to fd 3.
+exec 3>&2
 
 statefulset_path() {
   echo "/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/$1"
@@ -46,7 +48,7 @@ agent_done() {
   local pod="$1${AGENT_SUFFIX}-0"
   kube_api GET "/api/v1/namespaces/${NAMESPACE}/pods/${pod}" || { echo "${KUBE_REASON}" >&2; return 1; }
   if jq -e '.status.containerStatuses[0].lastState.terminated.exitCode // 0 | . != 0' "${KUBE_OUT}" >/dev/null; then
-    fail "the backup agent of $1 failed: $(jq -r '.status.containerStatuses[0].lastState.terminated.message // "no message" | rtrimstr("\n")' "${KUBE_OUT}")"
+    fail 2>&3 "the backup agent of $1 failed: $(jq -r '.status.containerStatuses[0].lastState.terminated.message // "no message" | rtrimstr("\n")' "${KUBE_OUT}")"
   fi
   jq -e '.status.conditions[]? | select(.type == "Ready") | .status == "True"' "${KUBE_OUT}" >/dev/null && return 0
   echo "agent ${pod} is $(jq -r '.status.containerStatuses[0].state | to_entries[0] | "\(.key) \(.value.reason // "")" // "pending"' "${KUBE_OUT}")" >&2

@@ -7,6 +7,7 @@ source "$(dirname "$0")/common.sh"
 source "$(dirname "$0")/backup-store.sh"
 
 [[ -n "${BACKUP_NAME:-}" ]] || fail "no backup name: this pod runs only when the backup Job starts it"
+[[ -d "${LEDGER_DIR}" ]] || fail "the ledger volume of ${NODE} is not mounted at ${LEDGER_DIR}"
 archive="${WORK_DIR}/${NODE}.tar.gz"
 started=$(date +%s)
 heights=$(ledger_heights "${LEDGER_DIR}")
