@@ -1,4 +1,4 @@
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Channel } from '../channel/channel';
 import { FabricChart } from '../core/fabric-chart';
@@ -64,8 +64,8 @@ interface LedgerNode {
  * their Raft WAL and snapshots) while the network keeps serving. Create it after every `Orderer`,
  * `PeerOrg` and `Channel` of the chart.
  *
- * A backup stops one node at a time (a consenter only while the rest of each of its channels' consenters
- * are a ready Raft majority), lets the node's backup agent copy its whole ledger volume into the
+ * A backup stops one node at a time, peers first (a consenter only while the rest of each of its
+ * channels' consenters are a ready Raft majority), lets the node's backup agent copy its whole ledger volume into the
  * target with its heights and sha256, starts the node again and waits until it is ready, then
  * goes on to the next; it writes the backup's `manifest.json` last.
  */
@@ -262,14 +262,18 @@ function ledgerClaimName(node: LedgerNode): string {
   return `${LEDGER_VOLUME}-${node.name}-0`;
 }
 
-/** The chart's peers and consenters, in the order they were created. */
+/**
+ * The chart's peers, then its consenters, each in the order they were created. Peers go first:
+ * every block a peer's copy holds is then in the consenters' copies, taken later, so a restored
+ * ordering service never numbers a new block that a restored peer already holds.
+ */
 function ledgerNodes(chart: FabricChart): LedgerNode[] {
-  return chart.node.findAll().flatMap((construct: IConstruct): LedgerNode[] => {
-    if (construct instanceof OrdererNode) {
-      return [{ name: construct.name, kind: 'orderer', construct }];
-    }
-    return construct instanceof Peer ? [{ name: construct.name, kind: 'peer', construct }] : [];
-  });
+  const all = chart.node.findAll();
+  const peers = all.filter((construct): construct is Peer => construct instanceof Peer)
+    .map((construct): LedgerNode => ({ name: construct.name, kind: 'peer', construct }));
+  const consenters = all.filter((construct): construct is OrdererNode => construct instanceof OrdererNode)
+    .map((construct): LedgerNode => ({ name: construct.name, kind: 'orderer', construct }));
+  return [...peers, ...consenters];
 }
 
 /**

@@ -11,7 +11,7 @@ function backedUp(props: Partial<NetworkBackupProps>): KubeObject[] {
   return Testing.synth(chart) as KubeObject[];
 }
 
-const NODES = ['orderer-node0', 'orderer-node1', 'orderer-node2', 'org1-peer0', 'org2-peer0'];
+const NODES = ['org1-peer0', 'org2-peer0', 'orderer-node0', 'orderer-node1', 'orderer-node2'];
 
 describe('NetworkBackup', () => {
   test('GIVEN the reference network WHEN a backup is asked for THEN a Job backs up every node in order, with a Role that reaches only the nodes\' and agents\' StatefulSets and pods', () => {
@@ -22,7 +22,7 @@ describe('NetworkBackup', () => {
     expect(podSpec(job).serviceAccountName).toBe('hyperkube-backup');
     expect(envOf(podSpec(job).containers[0])).toMatchObject({
       BACKUP_NAME: 'first',
-      NODES: 'orderer-node0=orderer orderer-node1=orderer orderer-node2=orderer org1-peer0=peer org2-peer0=peer',
+      NODES: 'org1-peer0=peer org2-peer0=peer orderer-node0=orderer orderer-node1=orderer orderer-node2=orderer',
       CONSENTER_SETS: 'orderer-node0,orderer-node1,orderer-node2',
       STORE_KIND: 's3', S3_ENDPOINT: 'http://minio.backups:9000', S3_BUCKET: 'fabric-backups', S3_REGION: 'us-east-1',
     });

@@ -12,6 +12,10 @@
 #              built by the kit, applied right after the network; after the client scenario, every node an up target over verified TLS, every peer's
 #              ledger_blockchain_height at the channel's height, promtool and Prometheus accept the
 #              rules, every dashboard query returns series, a stopped consenter fires its alert.
+#   backup     (backup/backup.sh) MinIO as the S3 target; the reference network backed up, node by
+#              node, while a client submits; a restore into volumes with data refused; the namespace
+#              and its volumes deleted, the network restored from the backup: heights equal the
+#              manifest's, the assets read back, a new transaction commits; reference manifests again.
 #   evolve     (evolve/evolve.sh) v2 and v3 of one app applied over the reference network, each
 #              checked on the running network and re-applied without effect.
 #   multi-org  (multi-org/multi-org.sh) namespace fabric deleted; apps/multi-org (3 peer orgs x 2
@@ -49,6 +53,7 @@
 #   E2E_SKIP_CLIENT=1   stop the reference scenario after the Jobs (for manifests without a chaincode)
 #   E2E_SKIP_APPLICATION=1  leave out the application scenario (and the client image)
 #   E2E_SKIP_MONITORING=1  leave out the monitoring scenario (and the Prometheus build)
+#   E2E_SKIP_BACKUP=1   leave out the backup scenario (and MinIO's build and image)
 #   E2E_SKIP_EVOLVE=1   leave out the evolve scenario
 #   E2E_SKIP_MULTI_ORG=1  leave out the multi-org scenario
 #   E2E_SKIP_EXPOSURE=1 leave out the exposure scenario (and the ingress image)
@@ -432,6 +437,12 @@ operations_metrics() {
   curl -sS --max-time 5 --cacert "${pki}/ca.pem" --cert "${pki}/tls.crt" --key "${pki}/tls.key" \
     --resolve "${host}:9443:${ip}" "https://${host}:9443/metrics"
 }
+
+# ---------------------------------------------------------------- backup and restore
+if [[ "${E2E_SKIP_CLIENT:-0}" != 1 && "${E2E_SKIP_BACKUP:-0}" != 1 ]]; then
+  # shellcheck source=backup/backup.sh
+  . "${E2E_DIR}/backup/backup.sh"
+fi
 
 # ---------------------------------------------------------------- evolve
 if [[ "${E2E_SKIP_EVOLVE:-0}" != 1 ]]; then

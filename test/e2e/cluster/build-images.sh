@@ -6,8 +6,9 @@
 #   client image (the same rootfs + test/e2e/client).
 #   Traefik, the cluster's Gateway API ingress (its static binary alone).
 #   Prometheus with promtool, for the monitoring scenario (static binaries alone).
+#   MinIO, the backup scenario's S3 server (its static binary and an empty /tmp).
 # Needs build-rootfs.sh, build-fabric.sh, build-fabric-ca.sh and build-extras.sh to have run.
-# Usage: build-images.sh [fabric|fabric-ca|system|chaincode|client|ingress|monitoring]...   (default: all)
+# Usage: build-images.sh [fabric|fabric-ca|system|chaincode|client|ingress|monitoring|backup-store]...   (default: all)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -180,6 +181,23 @@ monitoring_image() {
   echo "${key}" > "${IMAGES_DIR}/prometheus.key"
 }
 
+# MinIO's binary and an empty /tmp; rebuilt when the binary changes (images/minio.key).
+backup_store_image() {
+  [[ -x "${MINIO_BIN}/minio" ]] || die "minio missing: run build-extras.sh"
+  local s="${IMAGES_DIR}/stage/minio" key
+  key=$(sha256sum "${MINIO_BIN}/minio" | cut -d' ' -f1)
+  if [[ -f "$(image_file "${MINIO_IMAGE}")" && "$(cat "${IMAGES_DIR}/minio.key" 2>/dev/null)" == "${key}" ]]; then
+    log "backup-store image: cached"
+    return
+  fi
+  rm -rf "${s}"; mkdir -p "${s}/tmp"
+  chmod 1777 "${s}/tmp"
+  cp "${MINIO_BIN}/minio" "${s}/minio"
+  layer_tar "${s}" "${LAYERS}/minio-${MINIO_VERSION}.tar"
+  image "${MINIO_IMAGE}" '{"Entrypoint":["/minio"],"ExposedPorts":{"9000/tcp":{}}}' "${LAYERS}/minio-${MINIO_VERSION}.tar"
+  echo "${key}" > "${IMAGES_DIR}/minio.key"
+}
+
 # The chaincode's build output and production dependencies, under /chaincode.
 chaincode_image() {
   local src="${KIT_DIR}/../chaincode" s="${IMAGES_DIR}/stage/chaincode" base
@@ -227,13 +245,14 @@ client_image() {
 }
 
 what=("$@")
-(( ${#what[@]} )) || what=(system fabric fabric-ca chaincode client ingress monitoring)
+(( ${#what[@]} )) || what=(system fabric fabric-ca chaincode client ingress monitoring backup-store)
 for w in "${what[@]}"; do
   case "${w}" in
     fabric) fabric_images ;;
     fabric-ca) fabric_ca_image ;;
     system) system_images ;;
     ingress) ingress_image ;;
+    backup-store) backup_store_image ;;
     chaincode) chaincode_image ;;
     client) client_image ;;
     monitoring) monitoring_image ;;

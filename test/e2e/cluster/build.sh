@@ -3,7 +3,8 @@
 # Builds (or finds in the cache) everything the e2e cluster needs and prints how long each
 # part took. Cache: HYPERKUBE_E2E_CACHE (default /var/cache/hyperkube-e2e), outside the repo.
 # Set E2E_SKIP_CHAINCODE=1 to leave out the chaincode image, E2E_SKIP_APPLICATION=1 the client image,
-# E2E_SKIP_EXPOSURE=1 the ingress image, E2E_SKIP_MONITORING=1 Prometheus and its image.
+# E2E_SKIP_EXPOSURE=1 the ingress image, E2E_SKIP_MONITORING=1 Prometheus and its image,
+# E2E_SKIP_BACKUP=1 MinIO and its image.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +47,7 @@ images=(system fabric fabric-ca)
 [[ "${E2E_SKIP_EXPOSURE:-0}" == 1 ]] || images+=(ingress)
 [[ "${E2E_SKIP_APPLICATION:-0}" == 1 ]] || images+=(client)
 [[ "${E2E_SKIP_MONITORING:-0}" == 1 ]] || images+=(monitoring)
+[[ "${E2E_SKIP_BACKUP:-0}" == 1 ]] || images+=(backup-store)
 step build-images "${KIT_DIR}/build-images.sh" "${images[@]}"
 total=$(( $(date +%s) - t0 ))
 echo "${total}" > "${CACHE_ROOT}/last-build-seconds"
