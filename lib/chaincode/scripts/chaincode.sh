@@ -404,7 +404,7 @@ cc_kube_api() {
 # Reasons a server's container waits that no wait of this Job fixes; SERVER_STUCK_ATTEMPTS passes
 # in a row (about two minutes) with one of them fail the pod, naming it, instead of waiting the whole bound.
 SERVER_STUCK_REASONS='ErrImagePull|ImagePullBackOff|InvalidImageName|CrashLoopBackOff|CreateContainerConfigError|CreateContainerError'
-SERVER_STUCK_ATTEMPTS="${SERVER_STUCK_ATTEMPTS:-40}"
+SERVER_STUCK_ATTEMPTS="${SERVER_STUCK_ATTEMPTS:-28}"
 CC_SERVER_STUCK=0
 
 # cc_server_ready: true when chaincode server CC_SERVER has a ready pod (or runs no pod in the cluster:

@@ -7,9 +7,9 @@
 source "$(dirname "$0")/common.sh"
 
 block="${WORK_DIR}/${CHANNEL}.block"
-# How long an orderer may answer FORBIDDEN (52 attempts, about three minutes) before the pod fails
+# How long an orderer may answer FORBIDDEN (38 attempts, about three minutes) before the pod fails
 # naming the difference.
-FORBIDDEN_ATTEMPTS="${FORBIDDEN_ATTEMPTS:-52}"
+FORBIDDEN_ATTEMPTS="${FORBIDDEN_ATTEMPTS:-38}"
 
 # wait_for_genesis: waits until the orderers hand out the channel's genesis block. FORBIDDEN
 # means the channel exists but its config lacks this org: the channel's reconcile Job adds it
